@@ -1,0 +1,102 @@
+//! The IT Manager HTTP API: router, extractors, errors, OpenAPI document and
+//! the services behind the handlers.
+
+pub mod context;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod openapi;
+pub mod ratelimit;
+pub mod routes;
+pub mod services;
+pub mod state;
+mod web;
+
+pub use state::{ApiConfig, AppState};
+
+use axum::http::{header, HeaderName, HeaderValue, Request};
+use axum::routing::{delete, get, post};
+use axum::Router;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Builds the whole HTTP application: API, metrics, docs and the SPA.
+pub fn router(state: AppState) -> Router {
+    use routes::*;
+    let api = Router::new()
+        .route("/health", get(system::get_health))
+        .route("/ready", get(system::get_ready))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/refresh", post(auth::refresh))
+        .route("/auth/logout", post(auth::logout))
+        .route("/auth/me", get(auth::get_me))
+        .route("/auth/password", post(auth::change_password))
+        .route("/users", get(users::list_users).post(users::create_user))
+        .route(
+            "/users/{id}",
+            get(users::get_user)
+                .patch(users::update_user)
+                .delete(users::delete_user),
+        )
+        .route(
+            "/users/{id}/reset-password",
+            post(users::reset_user_password),
+        )
+        .route("/sessions", get(sessions::list_sessions))
+        .route("/sessions/{id}", delete(sessions::revoke_session))
+        .route(
+            "/tokens",
+            get(tokens::list_tokens).post(tokens::create_token),
+        )
+        .route("/tokens/{id}", delete(tokens::revoke_token))
+        .route("/audit", get(audit::list_audit_events))
+        .route("/audit/export", get(audit::export_audit_events))
+        .route("/dashboard", get(dashboard::get_dashboard))
+        .route(
+            "/settings",
+            get(settings::get_settings).put(settings::update_settings),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ratelimit::limit,
+        ))
+        // API responses are per-user and may be sensitive: never cache them.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+
+    let timeout = state.config.request_timeout;
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/api/openapi.json", get(openapi::serve))
+        .route("/api/docs", get(web::api_docs))
+        .route("/metrics", get(metrics::render))
+        .fallback(web::spa)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            // Method, route and status only: URIs can carry query strings, bodies are never logged.
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<_>| {
+                    let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                })
+                .on_response(|res: &axum::http::Response<_>, latency: Duration, _span: &tracing::Span| {
+                    tracing::info!(status = res.status().as_u16(), duration_ms = latency.as_millis() as u64, "request");
+                }),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}

@@ -1,0 +1,129 @@
+//! Shared application state and the API's typed configuration.
+
+use crate::metrics::Metrics;
+use crate::ratelimit::RateLimiter;
+use itmgr_auth::{JwtKeys, LoginThrottle, ThrottleConfig};
+use itmgr_storage::repo::settings::{Settings, SettingsValues};
+use itmgr_storage::{repo, Db};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+/// What the API needs to know; built by the binary from its validated config.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// Lifetime of an access token.
+    pub access_token_ttl: Duration,
+    /// Mark the refresh cookie `Secure` (when served over TLS).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Sustained requests per minute per client before 429.
+    pub rate_limit_per_minute: u32,
+    /// Requests a client may burst above the sustained rate.
+    pub rate_limit_burst: u32,
+    /// Login back-off.
+    pub login_throttle: ThrottleConfig,
+    /// Settings used when the database has none yet.
+    pub settings_defaults: SettingsValues,
+    /// Longest time a plain request may take.
+    pub request_timeout: Duration,
+    /// Allowed `Origin`s for browsers besides the server's own (for future WebSockets/CORS).
+    pub public_url: Option<String>,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            access_token_ttl: Duration::from_secs(15 * 60),
+            secure_cookies: false,
+            trust_forwarded_for: false,
+            rate_limit_per_minute: 1200,
+            rate_limit_burst: 200,
+            login_throttle: ThrottleConfig::default(),
+            settings_defaults: SettingsValues {
+                session_idle_timeout_minutes: 60 * 8,
+                session_absolute_lifetime_hours: 24 * 7,
+                audit_retention_days: 365,
+            },
+            request_timeout: Duration::from_secs(30),
+            public_url: None,
+        }
+    }
+}
+
+/// Cheap to clone; everything lives behind one `Arc`.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// The state's contents.
+pub struct Inner {
+    /// The database.
+    pub db: Db,
+    /// API configuration.
+    pub config: ApiConfig,
+    /// Access-token signing keys.
+    pub jwt: JwtKeys,
+    /// Failed-login back-off.
+    pub throttle: LoginThrottle,
+    /// General per-client rate limit.
+    pub limiter: RateLimiter,
+    /// Prometheus metrics.
+    pub metrics: Metrics,
+    settings_cache: RwLock<Option<(Instant, Settings)>>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+/// How long settings are cached in memory; other processes see a change within this.
+const SETTINGS_TTL: Duration = Duration::from_secs(5);
+
+impl AppState {
+    /// Builds the state and makes sure the settings row exists.
+    pub async fn new(
+        db: Db,
+        config: ApiConfig,
+        master_key: &[u8],
+    ) -> Result<Self, itmgr_storage::StorageError> {
+        repo::settings::ensure(db.conn(), config.settings_defaults).await?;
+        let limiter = RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst);
+        Ok(Self(Arc::new(Inner {
+            jwt: JwtKeys::derive(master_key),
+            throttle: LoginThrottle::new(config.login_throttle),
+            metrics: Metrics::new(env!("CARGO_PKG_VERSION")),
+            limiter,
+            db,
+            config,
+            settings_cache: RwLock::new(None),
+        })))
+    }
+
+    /// The current settings, cached briefly.
+    pub async fn settings(&self) -> Result<Settings, itmgr_storage::StorageError> {
+        if let Some((at, s)) = self
+            .settings_cache
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            if at.elapsed() < SETTINGS_TTL {
+                return Ok(s.clone());
+            }
+        }
+        let s = repo::settings::get(self.db.conn()).await?;
+        self.cache_settings(s.clone());
+        Ok(s)
+    }
+
+    /// Replaces the cached settings after a change.
+    pub fn cache_settings(&self, s: Settings) {
+        *self
+            .settings_cache
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), s));
+    }
+}

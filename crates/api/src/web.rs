@@ -1,0 +1,64 @@
+//! The embedded single-page app and the interactive API docs.
+//!
+//! Release builds carry `web/dist` inside the binary; debug builds read it
+//! from disk, so a `vite build` shows up without recompiling Rust.
+
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "$CARGO_MANIFEST_DIR/../../web/dist"]
+#[allow_missing = true]
+struct Assets;
+
+fn asset(path: &str) -> Option<Response> {
+    let file = Assets::get(path)?;
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    // Vite fingerprints everything under assets/: cache it for good; never cache the shell.
+    let cache = if path.starts_with("assets/") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    Some(
+        (
+            [
+                (header::CONTENT_TYPE, mime.as_ref().to_owned()),
+                (header::CACHE_CONTROL, cache.to_owned()),
+            ],
+            file.data,
+        )
+            .into_response(),
+    )
+}
+
+/// Serves a file of the SPA, or `index.html` for client-side routes.
+pub async fn spa(uri: Uri) -> Response {
+    let path = uri.path().trim_start_matches('/');
+    if let Some(r) = asset(path) {
+        return r;
+    }
+    // An unknown API path is a JSON 404, never the SPA shell.
+    if path.starts_with("api/") || path == "metrics" {
+        return crate::error::ApiError::NotFound("endpoint").into_response();
+    }
+    asset("index.html").unwrap_or_else(|| {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Html("<h1>IT Manager</h1><p>The web UI has not been built. Run <code>make run</code> (or <code>npm --prefix web run build</code>).</p>"),
+        )
+            .into_response()
+    })
+}
+
+/// `GET /api/docs`: Swagger UI from assets bundled with the SPA (no CDN).
+pub async fn api_docs() -> Html<&'static str> {
+    Html(
+        r##"<!doctype html><html><head><meta charset="utf-8"><title>IT Manager API</title>
+<link rel="stylesheet" href="/apidocs/swagger-ui.css"></head><body><div id="ui"></div>
+<script src="/apidocs/swagger-ui-bundle.js"></script>
+<script>window.onload=function(){SwaggerUIBundle({url:"/api/openapi.json",dom_id:"#ui",persistAuthorization:false});};</script>
+</body></html>"##,
+    )
+}

@@ -1,0 +1,357 @@
+//! `itmgr`: the IT Manager binary. One process is a whole product.
+
+mod config;
+mod secrets;
+mod telemetry;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use config::Config;
+use itmgr_api::services::audit::Event;
+use itmgr_api::services::bootstrap::{ensure_admin, AdminBootstrap};
+use itmgr_api::AppState;
+use itmgr_storage::{repo, Db};
+use secrecy::ExposeSecret;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "itmgr",
+    version,
+    about = "IT Manager: a self-hosted control plane for IT infrastructure"
+)]
+struct Cli {
+    /// A TOML configuration file (environment variables ITMGR_* override it).
+    #[arg(long, global = true, env = "ITMGR_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API and the web UI, with the embedded worker and scheduler (default).
+    Serve,
+    /// Run a worker process without the HTTP server.
+    Worker,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage users from the command line.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Print the version.
+    Version,
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a user; the password is read from stdin with --password-stdin, or generated and printed.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "viewer")]
+        role: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// Read the initial password from standard input (never from argv).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password that must be changed at next login, and end the user's sessions.
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    ListUsers,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Version) => {
+            println!("itmgr {}", env!("CARGO_PKG_VERSION"));
+            return Ok(());
+        }
+        Some(Command::Openapi) => {
+            println!("{}", itmgr_api::openapi::document_json());
+            return Ok(());
+        }
+        _ => {}
+    }
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("itmgr: {e}");
+            std::process::exit(2);
+        }
+    };
+    telemetry::init(&config);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let result = runtime.block_on(async {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve(config).await,
+            Command::Worker => worker(config).await,
+            Command::Migrate => migrate(config).await,
+            Command::Admin { command } => admin(config, command).await,
+            Command::Version | Command::Openapi => Ok(()),
+        }
+    });
+    if let Err(e) = &result {
+        tracing::error!(error = format!("{e:#}"), "itmgr stopped");
+        eprintln!("itmgr: {e:#}");
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+async fn connect(config: &Config) -> anyhow::Result<Db> {
+    if config.is_sqlite() {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
+    }
+    let db = Db::connect(&config.database_url, config.db_max_connections)
+        .await
+        .context("connecting to the database")?;
+    let started = std::time::Instant::now();
+    db.migrate().await.context("applying migrations")?;
+    tracing::info!(duration_ms = started.elapsed().as_millis() as u64, backend = ?db.backend(), "database ready");
+    Ok(db)
+}
+
+async fn state(config: &Config) -> anyhow::Result<AppState> {
+    let master_key = secrets::master_key(config)?;
+    let db = connect(config).await?;
+    Ok(AppState::new(db, config.api(), &master_key).await?)
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let state = state(&config).await?;
+    let password = secrets::admin_password(&config);
+    match ensure_admin(&state, password.expose_secret())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
+        AdminBootstrap::Created => secrets::announce_admin_password(&config, &password)?,
+        AdminBootstrap::Existing => {}
+    }
+    if config.embedded_worker {
+        tokio::spawn(maintenance(state.clone()));
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(
+        address = %addr,
+        startup_ms = started.elapsed().as_millis() as u64,
+        "IT Manager {} is ready at http://{addr}",
+        env!("CARGO_PKG_VERSION")
+    );
+    let app = itmgr_api::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("shut down");
+    Ok(())
+}
+
+/// Periodic housekeeping. The job queue and scheduler of the automation issue
+/// take this seat; for now it applies audit retention.
+async fn maintenance(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        match itmgr_api::services::audit::apply_retention(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "audit retention applied"),
+            Err(e) => tracing::warn!(error = %e, "audit retention failed"),
+        }
+    }
+}
+
+async fn worker(config: Config) -> anyhow::Result<()> {
+    let state = state(&config).await?;
+    tracing::info!("worker started: housekeeping only until the job queue lands (issue 8)");
+    tokio::select! {
+        _ = maintenance(state) => {}
+        _ = shutdown_signal() => {}
+    }
+    Ok(())
+}
+
+async fn migrate(config: Config) -> anyhow::Result<()> {
+    let db = connect(&config).await?;
+    for name in db.applied_migrations().await? {
+        println!("applied {name}");
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+fn read_password_stdin() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
+    let db = connect(&config).await?;
+    let conn = db.conn();
+    match command {
+        AdminCommand::ListUsers => {
+            let filter = repo::users::UserFilter::default();
+            let page = repo::users::list(
+                conn,
+                &filter,
+                itmgr_storage::PageRequest {
+                    limit: 10_000,
+                    offset: 0,
+                },
+            )
+            .await?;
+            println!(
+                "{:<24} {:<9} {:<8} {:<25} DISPLAY NAME",
+                "USERNAME", "ROLE", "STATE", "LAST LOGIN"
+            );
+            for u in page.items {
+                let last = u
+                    .last_login_at
+                    .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+                    .unwrap_or_else(|| "never".into());
+                let state = if u.disabled { "disabled" } else { "active" };
+                println!(
+                    "{:<24} {:<9} {:<8} {:<25} {}",
+                    u.username, u.role, state, last, u.display_name
+                );
+            }
+        }
+        AdminCommand::CreateUser {
+            username,
+            role,
+            display_name,
+            email,
+            password_stdin,
+        } => {
+            let username = itmgr_domain::Username::parse(&username)
+                .map_err(|e| anyhow::anyhow!("--username {e}"))?;
+            let role: itmgr_domain::Role = role
+                .parse()
+                .map_err(|e: itmgr_domain::ValueError| anyhow::anyhow!("--role {e}"))?;
+            let display_name = itmgr_domain::DisplayName::parse(
+                display_name.as_deref().unwrap_or(username.as_str()),
+            )
+            .map_err(|e| anyhow::anyhow!("--display-name {e}"))?;
+            let email = email
+                .map(|e| itmgr_domain::Email::parse(&e))
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("--email {e}"))?;
+            let (password, generated) = if password_stdin {
+                (read_password_stdin()?, false)
+            } else {
+                (secrets::random_password(), true)
+            };
+            let password =
+                itmgr_domain::NewPassword::parse(&password, username.as_str(), "password")
+                    .map_err(|e| anyhow::anyhow!("password {e}"))?;
+            let hash = itmgr_auth::hash_password(password.expose())?;
+            let txn = db.begin().await?;
+            let user = match repo::users::insert(
+                &txn,
+                repo::users::NewUser {
+                    username: username.as_str().into(),
+                    display_name: display_name.into_inner(),
+                    email: email.map(itmgr_domain::Email::into_inner),
+                    role,
+                    password_hash: hash.0,
+                    must_change_password: true,
+                },
+            )
+            .await
+            {
+                Err(itmgr_storage::StorageError::Conflict { .. }) => {
+                    bail!("user {username} already exists")
+                }
+                other => other?,
+            };
+            Event::system("user.create")
+                .target("user", user.id, Some(&user.username))
+                .diff(serde_json::json!({ "username": user.username, "role": user.role, "via": "cli" }))
+                .write(&txn)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            itmgr_storage::commit(txn).await?;
+            println!("created user {} ({})", user.username, user.role);
+            if generated {
+                println!(
+                    "initial password (must be changed at first login): {}",
+                    password.expose()
+                );
+            }
+        }
+        AdminCommand::ResetPassword {
+            username,
+            password_stdin,
+        } => {
+            let name = itmgr_domain::Username::parse(&username)
+                .map_err(|e| anyhow::anyhow!("--username {e}"))?;
+            let Some(user) = repo::users::find_by_username(conn, name.as_str()).await? else {
+                bail!("no user named {name}");
+            };
+            let (password, generated) = if password_stdin {
+                (read_password_stdin()?, false)
+            } else {
+                (secrets::random_password(), true)
+            };
+            let password = itmgr_domain::NewPassword::parse(&password, &user.username, "password")
+                .map_err(|e| anyhow::anyhow!("password {e}"))?;
+            let hash = itmgr_auth::hash_password(password.expose())?;
+            let txn = db.begin().await?;
+            repo::users::set_password(&txn, user.id, &hash.0, true).await?;
+            repo::sessions::revoke_all_for_user(&txn, user.id, None).await?;
+            Event::system("user.password_reset")
+                .target("user", user.id, Some(&user.username))
+                .diff(serde_json::json!({ "via": "cli" }))
+                .write(&txn)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            itmgr_storage::commit(txn).await?;
+            println!(
+                "password of {} reset; it must be changed at next login",
+                user.username
+            );
+            if generated {
+                println!("new password: {}", password.expose());
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,7 @@
+//! SeaORM entities: the rows as stored. Never exposed outside this crate.
+
+pub mod api_tokens;
+pub mod audit_events;
+pub mod sessions;
+pub mod settings;
+pub mod users;

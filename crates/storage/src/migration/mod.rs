@@ -1,0 +1,16 @@
+//! One migration source for every engine. Each migration only uses
+//! sea-query's portable schema builder, so SQLite and PostgreSQL get the same schema.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_foundation;
+
+/// The ordered list of migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_foundation::Migration)]
+    }
+}

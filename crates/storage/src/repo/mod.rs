@@ -1,0 +1,23 @@
+//! Repositories: functions over any connection or transaction (`C: ConnectionTrait`),
+//! so a service can put a change and its audit record in one transaction.
+
+pub mod audit;
+pub mod sessions;
+pub mod settings;
+pub mod tokens;
+pub mod users;
+
+use sea_orm::sea_query::{Expr, ExprTrait, Func, SimpleExpr};
+use sea_orm::ColumnTrait;
+
+/// `LOWER(col) LIKE %needle%` with LIKE wildcards in the needle escaped:
+/// the same case-insensitive search on SQLite and PostgreSQL.
+pub(crate) fn contains_ci(col: impl ColumnTrait, needle: &str) -> SimpleExpr {
+    let escaped = needle
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Expr::expr(Func::lower(Expr::col(col.as_column_ref())))
+        .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+}
