@@ -27,8 +27,11 @@ pub struct ApiConfig {
     pub settings_defaults: SettingsValues,
     /// Longest time a plain request may take.
     pub request_timeout: Duration,
-    /// Allowed `Origin`s for browsers besides the server's own (for future WebSockets/CORS).
+    /// The URL users reach the product at (for future Origin checks of WebSockets).
     pub public_url: Option<String>,
+    /// A rotated refresh token replayed within this window is refused without
+    /// revoking the session (two tabs refreshing at once); later, it revokes it.
+    pub refresh_reuse_grace: Duration,
 }
 
 impl Default for ApiConfig {
@@ -47,6 +50,7 @@ impl Default for ApiConfig {
             },
             request_timeout: Duration::from_secs(30),
             public_url: None,
+            refresh_reuse_grace: Duration::from_secs(30),
         }
     }
 }

@@ -158,10 +158,6 @@ pub async fn login(
     })
 }
 
-/// A replay of a rotated token this soon after rotation is most likely two
-/// tabs refreshing at once, not theft: refuse it without killing the session.
-const ROTATION_GRACE: chrono::Duration = chrono::Duration::seconds(30);
-
 /// Rotates the refresh token and issues a new access token.
 pub async fn refresh(
     state: &AppState,
@@ -173,7 +169,10 @@ pub async fn refresh(
     let session = match repo::sessions::find_by_refresh_hash(db, &old_hash).await? {
         RefreshLookup::Current(s) => s,
         RefreshLookup::Reused(s) => {
-            if s.revoked_at.is_none() && Utc::now() - s.last_seen_at > ROTATION_GRACE {
+            if s.revoked_at.is_none()
+                && (Utc::now() - s.last_seen_at).to_std().unwrap_or_default()
+                    > state.config.refresh_reuse_grace
+            {
                 let txn = state.db.begin().await?;
                 repo::sessions::revoke(&txn, s.id).await?;
                 Event::new(ctx, None, "auth.refresh_reuse_detected")

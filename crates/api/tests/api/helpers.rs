@@ -1,0 +1,240 @@
+//! `TestApp`: a real server on a random port, over a fresh SQLite file or a
+//! fresh PostgreSQL database, driven over HTTP like any client.
+
+use itmgr_api::services::bootstrap::ensure_admin;
+use itmgr_api::{router, ApiConfig, AppState};
+use itmgr_storage::Db;
+use reqwest::{Client, Method, Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+
+pub const ADMIN_INITIAL: &str = "initial-boss-pass-0001";
+pub const ADMIN_PASSWORD: &str = "changed-boss-pass-0002";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named scenario twice: once on SQLite, once on PostgreSQL.
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                super::$name(crate::helpers::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                super::$name(crate::helpers::Backend::Postgres).await
+            }
+        }
+    )*};
+}
+pub(crate) use on_both_databases;
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("ITMGR_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    /// A client with a cookie jar, like a browser.
+    pub client: Client,
+    pub state: AppState,
+    pg_database: Option<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut ApiConfig)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let (url, pg_database) = match backend {
+            Backend::Sqlite => (
+                format!("sqlite://{}/itmgr.db?mode=rwc", dir.path().display()),
+                None,
+            ),
+            Backend::Postgres => {
+                let admin = postgres_admin_url();
+                let name = format!("itmgr_t_{}", uuid::Uuid::new_v4().simple());
+                let conn = Database::connect(&admin).await.unwrap_or_else(|e| {
+                    panic!("PostgreSQL is required for the PostgreSQL suite (ITMGR_TEST_DATABASE_URL={admin}): {e}")
+                });
+                conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .unwrap();
+                conn.close().await.unwrap();
+                let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
+                (format!("{base}/{name}"), Some(name))
+            }
+        };
+        let db = Db::connect(&url, 5).await.unwrap();
+        db.migrate().await.unwrap();
+        let mut config = ApiConfig::default();
+        tweak(&mut config);
+        let state = AppState::new(db, config, &[7u8; 32]).await.unwrap();
+        ensure_admin(&state, ADMIN_INITIAL).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Self {
+            addr,
+            client: browser(),
+            state,
+            pg_database,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A request with an optional bearer token and JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        self.call_with(&self.client, method, path, token, body)
+            .await
+    }
+
+    pub async fn call_with(
+        &self,
+        client: &Client,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        let mut req = client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        json_of(self.call(Method::GET, path, Some(token), None).await).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        json_of(self.call(Method::POST, path, Some(token), Some(body)).await).await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> (StatusCode, Value) {
+        json_of(
+            self.call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({ "username": username, "password": password })),
+            )
+            .await,
+        )
+        .await
+    }
+
+    /// Logs in as admin, changes the initial password, returns an access token.
+    pub async fn admin_token(&self) -> String {
+        let (status, body) = self.login("admin", ADMIN_INITIAL).await;
+        assert_eq!(status, 200, "{body}");
+        let token = body["access_token"].as_str().unwrap().to_owned();
+        let (status, body) = self
+            .post(
+                "/api/v1/auth/password",
+                &token,
+                json!({ "current_password": ADMIN_INITIAL, "new_password": ADMIN_PASSWORD }),
+            )
+            .await;
+        assert_eq!(status, 204, "{body}");
+        token
+    }
+
+    /// Creates a user with `role` and returns a token for them, first password already changed.
+    pub async fn user_token(&self, admin: &str, username: &str, role: &str) -> String {
+        let initial = "temporary-pass-9876";
+        let (status, body) = self
+            .post("/api/v1/users", admin, json!({ "username": username, "display_name": username, "role": role, "password": initial }))
+            .await;
+        assert_eq!(status, 201, "{body}");
+        let client = browser();
+        let (status, body) = json_of(
+            self.call_with(
+                &client,
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({ "username": username, "password": initial })),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let token = body["access_token"].as_str().unwrap().to_owned();
+        let (status, body) = json_of(
+            self.call_with(
+                &client,
+                Method::POST,
+                "/api/v1/auth/password",
+                Some(&token),
+                Some(
+                    json!({ "current_password": initial, "new_password": "a-fresh-password-123" }),
+                ),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 204, "{body}");
+        token
+    }
+
+    /// Drops the PostgreSQL database (call at the end of a passing test).
+    pub async fn cleanup(self) {
+        if let Some(name) = &self.pg_database {
+            let state = self.state;
+            drop(state);
+            if let Ok(conn) = Database::connect(&postgres_admin_url()).await {
+                let _ = conn
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+            }
+        }
+    }
+}
+
+pub fn browser() -> Client {
+    Client::builder().cookie_store(true).build().unwrap()
+}
+
+pub async fn json_of(r: Response) -> (StatusCode, Value) {
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// Audit events with `action`, newest first.
+pub async fn audit(app: &TestApp, token: &str, action: &str) -> Vec<Value> {
+    let (status, body) = app
+        .get(&format!("/api/v1/audit?action={action}&limit=500"), token)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body["items"].as_array().unwrap().clone()
+}

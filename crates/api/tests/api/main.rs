@@ -1,0 +1,8 @@
+//! API integration tests: one binary, every scenario on SQLite and PostgreSQL.
+
+mod helpers;
+
+mod auth;
+mod rbac;
+mod resources;
+mod system;
