@@ -1,0 +1,364 @@
+//! The real `itmgr` binary: start-up, first admin, CLI, and no secrets in logs.
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_itmgr");
+
+fn itmgr(dir: &std::path::Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("ITMGR_DATA_DIR", dir.join("data"))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/data/itmgr.db?mode=rwc", dir.display()),
+        )
+        .env("ITMGR_LISTEN", "127.0.0.1:0");
+    c
+}
+
+struct Server {
+    child: Child,
+    log: Arc<Mutex<String>>,
+    base: String,
+}
+
+impl Server {
+    fn start(mut cmd: Command) -> Self {
+        let mut child = cmd
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let log = Arc::new(Mutex::new(String::new()));
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut l = sink.lock().unwrap();
+                l.push_str(&line);
+                l.push('\n');
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let re = regex::Regex::new(r"ready at http://([0-9.:]+)").unwrap();
+        loop {
+            let found = re
+                .captures(&log.lock().unwrap())
+                .map(|c| format!("http://{}", &c[1]));
+            if let Some(base) = found {
+                return Self { child, log, base };
+            }
+            assert!(
+                Instant::now() < deadline,
+                "server did not start:\n{}",
+                log.lock().unwrap()
+            );
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "server exited:\n{}",
+                log.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn stop(mut self) -> String {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        std::thread::sleep(Duration::from_millis(100));
+        let log = self.log.lock().unwrap().clone();
+        log
+    }
+}
+
+async fn post(
+    client: &reqwest::Client,
+    url: String,
+    token: Option<&str>,
+    body: Value,
+) -> (u16, Value) {
+    let mut r = client.post(url).json(&body);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn no_password_or_token_ever_reaches_the_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let initial = "Initial-Secret-Pass-31";
+    let mut cmd = itmgr(dir.path());
+    cmd.env("ITMGR_ADMIN_PASSWORD", initial)
+        .env("ITMGR_LOG_FORMAT", "json")
+        .env("ITMGR_LOG_LEVEL", "debug");
+    let server = Server::start(cmd);
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let base = server.base.clone();
+
+    let wrong = "Wrong-Guess-Pass-77";
+    assert_eq!(
+        post(
+            &client,
+            format!("{base}/api/v1/auth/login"),
+            None,
+            json!({ "username": "admin", "password": wrong })
+        )
+        .await
+        .0,
+        401
+    );
+    let (status, login) = post(
+        &client,
+        format!("{base}/api/v1/auth/login"),
+        None,
+        json!({ "username": "admin", "password": initial }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let access = login["access_token"].as_str().unwrap().to_owned();
+    let changed = "Changed-Secret-Pass-42";
+    let (status, _) = post(
+        &client,
+        format!("{base}/api/v1/auth/password"),
+        Some(&access),
+        json!({ "current_password": initial, "new_password": changed }),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let refresh = client
+        .post(format!("{base}/api/v1/auth/refresh"))
+        .send()
+        .await
+        .unwrap();
+    let cookie = refresh.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .split('=')
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let refreshed: Value = refresh.json().await.unwrap();
+    let access2 = refreshed["access_token"].as_str().unwrap().to_owned();
+    let (status, token) = post(
+        &client,
+        format!("{base}/api/v1/tokens"),
+        Some(&access2),
+        json!({ "name": "log test" }),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let secret = token["secret"].as_str().unwrap().to_owned();
+    let r = client
+        .get(format!("{base}/api/v1/users?q={secret}"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (status, _) = post(&client, format!("{base}/api/v1/users"), Some(&secret), json!({ "username": "newbie", "display_name": "N", "role": "viewer", "password": "Fresh-Secret-Pass-55" })).await;
+    assert_eq!(status, 201);
+
+    let log = server.stop();
+    assert!(
+        log.contains("auth/login") && log.contains("request"),
+        "requests are logged:\n{log}"
+    );
+    for line in log.lines() {
+        serde_json::from_str::<Value>(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+    }
+    for (what, s) in [
+        ("initial password", initial),
+        ("wrong password", wrong),
+        ("new password", changed),
+        ("created user's password", "Fresh-Secret-Pass-55"),
+        ("access token", &access),
+        ("refreshed access token", &access2),
+        ("refresh token", &cookie),
+        ("API token", &secret),
+    ] {
+        assert!(!log.contains(s), "the {what} leaked into the log:\n{log}");
+    }
+}
+
+#[tokio::test]
+async fn first_start_generates_a_master_key_and_an_admin_password_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(itmgr(dir.path()));
+    let file = dir.path().join("data/initial-admin-password");
+    let password = std::fs::read_to_string(&file).unwrap().trim().to_owned();
+    assert_eq!(password.len(), 20);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(
+            std::fs::metadata(dir.path().join("data/master.key"))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777,
+            0o600
+        );
+    }
+    let client = reqwest::Client::new();
+    let (status, body) = post(
+        &client,
+        format!("{}/api/v1/auth/login", server.base),
+        None,
+        json!({ "username": "admin", "password": password }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["user"]["must_change_password"], true);
+    let log = server.stop();
+    assert_eq!(log.matches(&password).count(), 1, "printed once:\n{log}");
+    assert!(log.contains("generated a master key"));
+
+    // A second start keeps both and creates nobody.
+    let key = std::fs::read_to_string(dir.path().join("data/master.key")).unwrap();
+    let log = Server::start(itmgr(dir.path())).stop();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("data/master.key")).unwrap(),
+        key
+    );
+    assert!(!log.contains("created user admin"), "{log}");
+}
+
+#[test]
+fn bad_configuration_stops_start_up_naming_the_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = itmgr(dir.path())
+        .env("DATABASE_URL", "postgres://127.0.0.1:5432/postgres")
+        .arg("serve")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ITMGR_MASTER_KEY"));
+    let out = itmgr(dir.path())
+        .env("ITMGR_MASTER_KEY", "c2hvcnQ=")
+        .arg("serve")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ITMGR_MASTER_KEY"));
+    let out = itmgr(dir.path())
+        .env("ITMGR_LISTEN", "not-an-address")
+        .arg("serve")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("LISTEN"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let toml = dir.path().join("itmgr.toml");
+    std::fs::write(&toml, "audit_retention_days = 0\n").unwrap();
+    let out = itmgr(dir.path())
+        .arg("--config")
+        .arg(&toml)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ITMGR_AUDIT_RETENTION_DAYS"));
+}
+
+#[test]
+fn the_admin_cli_creates_lists_and_resets_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = itmgr(dir.path()).arg("migrate").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("applied m20261123_000001_foundation"));
+
+    let mut child = itmgr(dir.path())
+        .args([
+            "admin",
+            "create-user",
+            "--username",
+            "Ops.Lead",
+            "--role",
+            "operator",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"from-stdin-password-1\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("from-stdin-password-1"));
+
+    let out = itmgr(dir.path())
+        .args(["admin", "create-user", "--username", "ops.lead"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+
+    let out = itmgr(dir.path())
+        .args(["admin", "list-users"])
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        list.contains("ops.lead") && list.contains("operator"),
+        "{list}"
+    );
+
+    let out = itmgr(dir.path())
+        .args(["admin", "reset-password", "--username", "ops.lead"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("new password: "), "{text}");
+    let out = itmgr(dir.path())
+        .args(["admin", "reset-password", "--username", "nobody"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+
+    let out = Command::new(BIN).arg("version").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("itmgr "));
+}
