@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what `make test` / `make run` need and is missing, or says exactly what to install.
+# Usage: ensure-deps.sh node|all
+set -euo pipefail
+what=${1:-all}
+root=false; [ "$(id -u)" = 0 ] && root=true
+apt_updated=false
+apt_install() {
+  if ! $root; then
+    echo "ensure-deps: missing $*; install it with: sudo apt-get install -y $*" >&2
+    exit 1
+  fi
+  if ! $apt_updated; then apt-get update -qq >/dev/null; apt_updated=true; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  apt_install nodejs npm
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "ensure-deps: Node.js >= 20 is required (found $(node --version))" >&2
+  exit 1
+fi
+[ "$what" = node ] && exit 0
+
+if ! command -v cargo >/dev/null; then
+  echo "ensure-deps: Rust (cargo) is required: https://rustup.rs" >&2
+  exit 1
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium
+fi
+
+# The PostgreSQL suite is not optional: check the server answers.
+url=${ITMGR_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+hostport=$(sed -E 's#^[a-z]+://([^@/]*@)?([^/?]+).*#\2#' <<<"$url")
+host=${hostport%:*}; port=${hostport##*:}; [ "$port" = "$hostport" ] && port=5432
+if ! (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
+  if $root && command -v pg_ctlcluster >/dev/null; then
+    version=$(ls /etc/postgresql | head -n1)
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    sleep 2
+  fi
+  if ! (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
+    echo "ensure-deps: PostgreSQL does not answer at $host:$port." >&2
+    echo "  Start one (e.g. docker run -d -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres:16)" >&2
+    echo "  or point ITMGR_TEST_DATABASE_URL at a server where the user may CREATE DATABASE." >&2
+    exit 1
+  fi
+fi
+echo "ensure-deps: node $(node --version), chromium, PostgreSQL at $host:$port: ok"
