@@ -15,7 +15,7 @@ build: web
 
 web-deps:
 	@bash scripts/ensure-deps.sh node
-	cd web && npm ci --no-audit --no-fund
+	cd web && npm install --no-audit --no-fund
 
 web: web-deps
 	cd web && npm run build

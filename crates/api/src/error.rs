@@ -23,6 +23,10 @@ pub struct ErrorBody {
     pub details: Option<serde_json::Value>,
 }
 
+/// Marks a 403 response with the permission that was missing, for the audit middleware.
+#[derive(Debug, Clone, Copy)]
+pub struct DeniedPermission(pub Permission);
+
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -148,6 +152,11 @@ impl IntoResponse for ApiError {
         }
         let status = self.status();
         let mut response = (status, axum::Json(self.body())).into_response();
+        if let ApiError::Forbidden(Some(permission)) = &self {
+            response
+                .extensions_mut()
+                .insert(DeniedPermission(*permission));
+        }
         if let ApiError::RateLimited(after) = &self {
             if let Ok(v) = HeaderValue::from_str(&after.as_secs().max(1).to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);

@@ -51,6 +51,20 @@ fn bearer(parts: &Parts) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
+/// Filled by the authentication extractors so middleware can see who made a request.
+#[derive(Debug, Clone, Default)]
+pub struct PrincipalSlot(std::sync::Arc<std::sync::Mutex<Option<Principal>>>);
+
+impl PrincipalSlot {
+    fn fill(&self, principal: &Principal) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(principal.clone());
+    }
+    /// The authenticated principal, if any.
+    pub fn take(&self) -> Option<Principal> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+}
+
 /// Only stamp "last used" this often: a write per request would be wasteful.
 const TOUCH_EVERY: chrono::Duration = chrono::Duration::seconds(60);
 
@@ -97,10 +111,11 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<(Principal, Use
     if user.disabled {
         return Err(ApiError::Unauthorized);
     }
-    Ok((
-        Principal::new(user.id, user.username.clone(), user.role, kind),
-        user,
-    ))
+    let principal = Principal::new(user.id, user.username.clone(), user.role, kind);
+    if let Some(slot) = parts.extensions.get::<PrincipalSlot>() {
+        slot.fill(&principal);
+    }
+    Ok((principal, user))
 }
 
 /// `axum::Json` with the API's error body on rejection.

@@ -64,6 +64,10 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            services::audit::record_denied,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             ratelimit::limit,
         ))
         // API responses are per-user and may be sensitive: never cache them.

@@ -121,6 +121,45 @@ impl Event {
     }
 }
 
+/// Middleware: every request refused for a missing permission leaves an
+/// `auth.denied` event naming the endpoint and the permission.
+pub async fn record_denied(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let slot = crate::extract::PrincipalSlot::default();
+    let (mut parts, body) = request.into_parts();
+    let ctx = RequestContext::from_parts(&parts, state.config.trust_forwarded_for);
+    let endpoint = format!(
+        "{} {}",
+        parts.method,
+        parts
+            .extensions
+            .get::<axum::extract::MatchedPath>()
+            .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned())
+    );
+    parts.extensions.insert(slot.clone());
+    let response = next
+        .run(axum::extract::Request::from_parts(parts, body))
+        .await;
+    if let (Some(denied), Some(principal)) = (
+        response
+            .extensions()
+            .get::<crate::error::DeniedPermission>(),
+        slot.take(),
+    ) {
+        let event = Event::new(&ctx, Some(&principal), "auth.denied")
+            .target("endpoint", &endpoint, None)
+            .outcome(AuditOutcome::Denied)
+            .diff(serde_json::json!({ "permission": denied.0.as_str() }));
+        if let Err(e) = event.write(state.db.conn()).await {
+            tracing::warn!(error = %e, "could not record a denied request");
+        }
+    }
+    response
+}
+
 /// Lists audit events.
 pub async fn list(
     state: &AppState,

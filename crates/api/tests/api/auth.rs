@@ -218,15 +218,8 @@ async fn logout_ends_the_session_and_its_access_tokens(backend: Backend) {
             .status(),
         401
     );
-    let logouts = audit(
-        &app,
-        &app.login("admin", ADMIN_PASSWORD).await.1["access_token"]
-            .as_str()
-            .unwrap()
-            .to_owned(),
-        "auth.logout",
-    )
-    .await;
+    let (_, again) = app.login("admin", ADMIN_PASSWORD).await;
+    let logouts = audit(&app, again["access_token"].as_str().unwrap(), "auth.logout").await;
     assert_eq!(logouts.len(), 1);
     app.cleanup().await;
 }

@@ -61,6 +61,20 @@ async fn a_viewer_gets_403_on_every_mutating_endpoint(backend: Backend) {
     }
     assert!(checked >= 5, "only {checked} mutating endpoints found");
 
+    // Each refusal is in the audit log, naming the endpoint and the permission.
+    let denied = audit(&app, &admin, "auth.denied").await;
+    assert_eq!(denied.len(), checked);
+    assert!(denied
+        .iter()
+        .all(|e| e["actor_name"] == "vera" && e["outcome"] == "denied"));
+    assert!(
+        denied
+            .iter()
+            .any(|e| e["target_id"] == "POST /api/v1/users"
+                && e["diff"]["permission"] == "users:create"),
+        "{denied:?}"
+    );
+
     // Nothing changed behind the 403s.
     let (_, users) = app.get("/api/v1/users", &admin).await;
     assert_eq!(users["total"], 2);

@@ -1,0 +1,269 @@
+// End-to-end smoke test: starts the real `itmgr` binary on a fresh SQLite database and
+// drives the web UI through first login, the forced password change, creating a user
+// and finding the audit event for it.
+//
+//   ITMGR_BIN=target/release/itmgr npm run e2e
+//
+// Optional: CHROMIUM_PATH (default /usr/bin/chromium), ITMGR_ADMIN_USERNAME (default admin),
+// E2E_KEEP_TMP=1 to keep the temporary data directory.
+// The last line printed is always "N passed, N failed"; the exit code is non-zero on failure.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const artifacts = join(here, 'artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ADMIN = process.env.ITMGR_ADMIN_USERNAME ?? 'admin';
+const STEP_TIMEOUT = 20_000;
+
+const results = [];
+let server;
+let browser;
+let tmp;
+
+function log(msg) {
+  console.log(`[e2e] ${msg}`);
+}
+
+function randomPassword(length) {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+  const bytes = randomBytes(length);
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForHealth(base, proc, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = 'no response';
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`itmgr exited early with code ${proc.exitCode} (see artifacts/server.log)`);
+    try {
+      const res = await fetch(`${base}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return res.json();
+      lastError = `HTTP ${res.status}`;
+    } catch (e) {
+      lastError = e instanceof Error ? e.message : String(e);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server not healthy after ${timeoutMs} ms: ${lastError}`);
+}
+
+function stopServer() {
+  return new Promise((resolveStop) => {
+    if (!server || server.exitCode !== null || server.signalCode !== null) return resolveStop();
+    const killer = setTimeout(() => server.kill('SIGKILL'), 5000);
+    server.once('exit', () => {
+      clearTimeout(killer);
+      resolveStop();
+    });
+    server.kill('SIGTERM');
+  });
+}
+
+/** Runs the steps in order; once one fails, the rest (which depend on it) are counted as failed. */
+async function runSteps(page, steps) {
+  let broken = null;
+  for (const [i, [name, fn]] of steps.entries()) {
+    const shot = join(artifacts, `${String(i + 1).padStart(2, '0')}-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
+    if (broken) {
+      results.push({ name, ok: false, error: `skipped after failure of "${broken}"` });
+      log(`FAIL ${name}: skipped after failure of "${broken}"`);
+      continue;
+    }
+    try {
+      await fn();
+      await page.screenshot({ path: shot, fullPage: true });
+      results.push({ name, ok: true });
+      log(`ok   ${name}`);
+    } catch (e) {
+      broken = name;
+      const error = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      results.push({ name, ok: false, error });
+      log(`FAIL ${name}: ${error}`);
+      await page.screenshot({ path: shot.replace(/\.png$/, '-FAILED.png'), fullPage: true }).catch(() => undefined);
+    }
+  }
+}
+
+async function main() {
+  rmSync(artifacts, { recursive: true, force: true });
+  mkdirSync(artifacts, { recursive: true });
+  const bin = process.env.ITMGR_BIN;
+  if (!bin) throw new Error('set ITMGR_BIN to the path of the built itmgr binary');
+
+  tmp = mkdtempSync(join(tmpdir(), 'itmgr-e2e-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const initialPassword = randomPassword(16);
+  const newPassword = `${randomPassword(16)}-e2e`;
+
+  const serverLog = createWriteStream(join(artifacts, 'server.log'));
+  log(`starting ${bin} serve on ${base} (data in ${tmp})`);
+  server = spawn(resolve(bin), ['serve'], {
+    env: {
+      ...process.env,
+      ITMGR_LISTEN: `127.0.0.1:${port}`,
+      DATABASE_URL: `sqlite://${join(tmp, 'itmgr.db')}?mode=rwc`,
+      ITMGR_DATA_DIR: tmp,
+      ITMGR_ADMIN_PASSWORD: initialPassword,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout.pipe(serverLog);
+  server.stderr.pipe(serverLog);
+  const spawnError = new Promise((_, reject) => server.once('error', reject));
+
+  const health = await Promise.race([waitForHealth(base, server, 60_000), spawnError]);
+  log(`server healthy: ${JSON.stringify(health)}`);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 860 }, colorScheme: 'light' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT);
+  const consoleLines = [];
+  page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
+
+  const byTestId = (id) => page.locator(`[data-testid="${id}"]`);
+
+  await runSteps(page, [
+    [
+      'login page is shown',
+      async () => {
+        await page.goto(base, { waitUntil: 'domcontentloaded' });
+        await byTestId('login-submit').waitFor();
+      },
+    ],
+    [
+      'wrong password is rejected',
+      async () => {
+        await page.locator('input[name="username"]').fill(ADMIN);
+        await page.locator('input[name="password"]').fill('definitely-not-the-password');
+        await byTestId('login-submit').click();
+        await byTestId('login-error').waitFor();
+      },
+    ],
+    [
+      'admin login leads to the forced password change',
+      async () => {
+        await page.locator('input[name="password"]').fill(initialPassword);
+        await byTestId('login-submit').click();
+        await byTestId('forced-change-notice').waitFor();
+      },
+    ],
+    [
+      'new password is accepted and the dashboard is shown',
+      async () => {
+        await page.locator('input[name="current_password"]').fill(initialPassword);
+        await page.locator('input[name="new_password"]').fill(newPassword);
+        await page.locator('input[name="confirm"]').fill(newPassword);
+        await byTestId('change-password-submit').click();
+        await byTestId('dashboard').waitFor();
+        await byTestId('stat-users').waitFor();
+      },
+    ],
+    [
+      'session survives a reload (refresh cookie)',
+      async () => {
+        await page.reload({ waitUntil: 'domcontentloaded' });
+        await byTestId('dashboard').waitFor();
+      },
+    ],
+    [
+      'users page lists the admin',
+      async () => {
+        await byTestId('nav-users').click();
+        await byTestId(`user-row-${ADMIN}`).waitFor();
+      },
+    ],
+    [
+      'create user e2e-operator with role operator',
+      async () => {
+        await byTestId('create-user').click();
+        const form = byTestId('create-user-form');
+        await form.waitFor();
+        await form.locator('input[name="username"]').fill('e2e-operator');
+        await form.locator('input[name="display_name"]').fill('E2E Operator');
+        await form.locator('input[name="email"]').fill('e2e-operator@example.com');
+        await byTestId('create-user-role').click();
+        await page.getByRole('option', { name: 'Operator', exact: true }).click();
+        await form.locator('input[name="password"]').fill(`${randomPassword(14)}-op`);
+        await byTestId('create-user-submit').click();
+        await form.waitFor({ state: 'detached' });
+        const row = byTestId('user-row-e2e-operator');
+        await row.waitFor();
+        const text = await row.innerText();
+        if (!text.includes('Operator')) throw new Error(`row does not show the operator role: ${text}`);
+      },
+    ],
+    [
+      'audit log shows the user.create event',
+      async () => {
+        await byTestId('nav-audit').click();
+        await byTestId('audit-filter-action').fill('user.create');
+        // Let the debounced filter reach the server before looking at rows.
+        await page.waitForResponse((r) => r.url().includes('/api/v1/audit?') && r.url().includes('action=user.create'));
+        const row = page.locator('[data-testid="audit-row"][data-action="user.create"]').first();
+        await row.waitFor();
+        const rowText = await row.innerText();
+        if (!rowText.includes('e2e-operator')) {
+          await row.click();
+          const details = page.locator('[data-testid^="audit-details-"]').first();
+          await details.waitFor();
+          const detailText = await details.innerText();
+          if (!detailText.includes('e2e-operator')) throw new Error(`user.create event does not mention e2e-operator: ${rowText} / ${detailText}`);
+        }
+      },
+    ],
+  ]);
+
+  writeFileSync(join(artifacts, 'console.log'), consoleLines.join('\n'));
+}
+
+let fatal = null;
+try {
+  await main();
+} catch (e) {
+  fatal = e instanceof Error ? e.message : String(e);
+  log(`FAIL setup: ${fatal}`);
+} finally {
+  await browser?.close().catch(() => undefined);
+  await stopServer();
+  if (tmp && !process.env.E2E_KEEP_TMP) rmSync(tmp, { recursive: true, force: true });
+}
+
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed + (fatal ? 1 : 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);

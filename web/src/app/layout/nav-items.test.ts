@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { visibleNavItems } from './nav-items';
+
+describe('sidebar', () => {
+  it('hides pages the role cannot use', () => {
+    const viewer = visibleNavItems(['dashboard:read', 'users:read', 'audit:read']).map((i) => i.path);
+    expect(viewer).toEqual(['/', '/users', '/sessions', '/tokens', '/audit']);
+  });
+  it('shows everything to an admin', () => {
+    const all = ['dashboard:read', 'users:read', 'audit:read', 'settings:read'];
+    expect(visibleNavItems(all)).toHaveLength(6);
+  });
+});

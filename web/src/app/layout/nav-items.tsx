@@ -1,0 +1,27 @@
+import {
+  IconDeviceDesktop,
+  IconGauge,
+  IconKey,
+  IconListDetails,
+  IconSettings,
+  IconUsers,
+  type Icon,
+} from '@tabler/icons-react';
+import type { ParseKeys } from 'i18next';
+import { PERMISSIONS } from '@/lib/permissions';
+
+export type NavItem = { path: string; label: ParseKeys; icon: Icon; permission?: string; testId: string };
+
+/** The pages of the app, in sidebar order; items needing a permission are hidden without it. */
+export const NAV_ITEMS: NavItem[] = [
+  { path: '/', label: 'nav.dashboard', icon: IconGauge, permission: PERMISSIONS.dashboardRead, testId: 'nav-dashboard' },
+  { path: '/users', label: 'nav.users', icon: IconUsers, permission: PERMISSIONS.usersRead, testId: 'nav-users' },
+  { path: '/sessions', label: 'nav.sessions', icon: IconDeviceDesktop, testId: 'nav-sessions' },
+  { path: '/tokens', label: 'nav.tokens', icon: IconKey, testId: 'nav-tokens' },
+  { path: '/audit', label: 'nav.audit', icon: IconListDetails, permission: PERMISSIONS.auditRead, testId: 'nav-audit' },
+  { path: '/settings', label: 'nav.settings', icon: IconSettings, permission: PERMISSIONS.settingsRead, testId: 'nav-settings' },
+];
+
+export function visibleNavItems(permissions: readonly string[]): NavItem[] {
+  return NAV_ITEMS.filter((item) => !item.permission || permissions.includes(item.permission));
+}

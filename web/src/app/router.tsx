@@ -1,0 +1,59 @@
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { PERMISSIONS } from '@/lib/permissions';
+import { AuditPage } from '@/features/audit/components/audit-page';
+import { SessionsPage } from '@/features/sessions/components/sessions-page';
+import { SettingsPage } from '@/features/settings/components/settings-page';
+import { TokensPage } from '@/features/tokens/components/tokens-page';
+import { UsersPage } from '@/features/users/components/users-page';
+import { AuthGate } from './auth-gate';
+import { AppLayout } from './layout/app-layout';
+import { RequirePermission } from './require-permission';
+import { HomeRoute } from './routes/home';
+import { NotFoundRoute } from './routes/not-found';
+import { RouteError } from './routes/route-error';
+
+const router = createBrowserRouter([
+  {
+    element: <AuthGate />,
+    errorElement: <RouteError />,
+    children: [
+      {
+        element: <AppLayout />,
+        children: [
+          { index: true, element: <HomeRoute /> },
+          {
+            path: 'users',
+            element: (
+              <RequirePermission permission={PERMISSIONS.usersRead}>
+                <UsersPage />
+              </RequirePermission>
+            ),
+          },
+          { path: 'sessions', element: <SessionsPage /> },
+          { path: 'tokens', element: <TokensPage /> },
+          {
+            path: 'audit',
+            element: (
+              <RequirePermission permission={PERMISSIONS.auditRead}>
+                <AuditPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'settings',
+            element: (
+              <RequirePermission permission={PERMISSIONS.settingsRead}>
+                <SettingsPage />
+              </RequirePermission>
+            ),
+          },
+          { path: '*', element: <NotFoundRoute /> },
+        ],
+      },
+    ],
+  },
+]);
+
+export function AppRouter() {
+  return <RouterProvider router={router} />;
+}

@@ -1,0 +1,158 @@
+import { Alert, Button, Group, NumberInput, Paper, Skeleton, Stack } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useQueryClient } from '@tanstack/react-query';
+import { IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Settings } from '@/api/types';
+import { QueryError } from '@/components/feedback/query-error';
+import { PageHeader } from '@/components/layout/page-header';
+import { isApiError } from '@/lib/api-error';
+import { usePermission } from '@/lib/auth/use-auth';
+import { applyFieldErrors } from '@/lib/form-errors';
+import { notifyError, notifySuccess } from '@/lib/notify';
+import { PERMISSIONS } from '@/lib/permissions';
+import { settingsQueryOptions, useSettings } from '../api/get-settings';
+import { useUpdateSettings } from '../api/update-settings';
+
+type Values = Omit<Settings, 'version'>;
+const FIELDS = ['session_idle_timeout_minutes', 'session_absolute_lifetime_hours', 'audit_retention_days'] as const;
+// Ranges the server accepts (see the Settings schema in openapi.json).
+const LIMITS: Record<(typeof FIELDS)[number], { min: number; max: number }> = {
+  session_idle_timeout_minutes: { min: 5, max: 10080 },
+  session_absolute_lifetime_hours: { min: 1, max: 8760 },
+  audit_retention_days: { min: 1, max: 3650 },
+};
+
+function toValues(s: Settings): Values {
+  return {
+    session_idle_timeout_minutes: s.session_idle_timeout_minutes,
+    session_absolute_lifetime_hours: s.session_absolute_lifetime_hours,
+    audit_retention_days: s.audit_retention_days,
+  };
+}
+
+function SettingsForm({ settings, canEdit }: { settings: Settings; canEdit: boolean }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const update = useUpdateSettings();
+  const [version, setVersion] = useState(settings.version);
+  const [stale, setStale] = useState(false);
+  const inRange = (field: (typeof FIELDS)[number]) => (v: unknown) => {
+    const { min, max } = LIMITS[field];
+    return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? null : t('validation.integerRange', { min, max });
+  };
+  const form = useForm<Values>({
+    initialValues: toValues(settings),
+    validate: {
+      session_idle_timeout_minutes: inRange('session_idle_timeout_minutes'),
+      session_absolute_lifetime_hours: inRange('session_absolute_lifetime_hours'),
+      audit_retention_days: inRange('audit_retention_days'),
+    },
+  });
+
+  const submit = form.onSubmit((v) =>
+    update.mutate(
+      { ...v, version },
+      {
+        onSuccess: (saved) => {
+          setVersion(saved.version);
+          form.setValues(toValues(saved));
+          form.resetDirty(toValues(saved));
+          setStale(false);
+          notifySuccess(t('settings.saved'));
+        },
+        onError: async (err) => {
+          if (isApiError(err, 'stale_version') || (isApiError(err) && err.status === 409)) {
+            try {
+              const fresh = await queryClient.fetchQuery({ ...settingsQueryOptions(), staleTime: 0 });
+              setVersion(fresh.version);
+              form.setValues(toValues(fresh));
+              form.resetDirty(toValues(fresh));
+              setStale(true);
+            } catch (reloadErr) {
+              notifyError(reloadErr);
+            }
+            return;
+          }
+          if (!applyFieldErrors(err, form.setFieldError, FIELDS)) notifyError(err);
+        },
+      },
+    ),
+  );
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack maw={520}>
+        {stale ? (
+          <Alert color="yellow" icon={<IconAlertTriangle />} data-testid="stale-version">
+            {t('errors.staleVersion')}
+          </Alert>
+        ) : null}
+        {!canEdit ? (
+          <Alert color="blue" icon={<IconInfoCircle />}>
+            {t('settings.readOnly')}
+          </Alert>
+        ) : null}
+        <NumberInput
+          label={t('settings.sessionIdle')}
+          description={t('settings.sessionIdleHint')}
+          min={LIMITS.session_idle_timeout_minutes.min}
+          max={LIMITS.session_idle_timeout_minutes.max}
+          allowDecimal={false}
+          disabled={!canEdit}
+          {...form.getInputProps('session_idle_timeout_minutes')}
+        />
+        <NumberInput
+          label={t('settings.sessionLifetime')}
+          description={t('settings.sessionLifetimeHint')}
+          min={LIMITS.session_absolute_lifetime_hours.min}
+          max={LIMITS.session_absolute_lifetime_hours.max}
+          allowDecimal={false}
+          disabled={!canEdit}
+          {...form.getInputProps('session_absolute_lifetime_hours')}
+        />
+        <NumberInput
+          label={t('settings.auditRetention')}
+          description={t('settings.auditRetentionHint')}
+          min={LIMITS.audit_retention_days.min}
+          max={LIMITS.audit_retention_days.max}
+          allowDecimal={false}
+          disabled={!canEdit}
+          {...form.getInputProps('audit_retention_days')}
+        />
+        {canEdit ? (
+          <Group justify="flex-end">
+            <Button type="submit" loading={update.isPending} disabled={!form.isDirty()} data-testid="settings-save">
+              {t('common.save')}
+            </Button>
+          </Group>
+        ) : null}
+      </Stack>
+    </form>
+  );
+}
+
+export function SettingsPage() {
+  const { t } = useTranslation();
+  const settings = useSettings();
+  const canEdit = usePermission(PERMISSIONS.settingsUpdate);
+  return (
+    <>
+      <PageHeader title={t('settings.title')} />
+      <Paper withBorder p="md" radius="md">
+        {settings.isError ? (
+          <QueryError error={settings.error} onRetry={() => void settings.refetch()} />
+        ) : !settings.data ? (
+          <Stack maw={520}>
+            {FIELDS.map((f) => (
+              <Skeleton key={f} height={56} />
+            ))}
+          </Stack>
+        ) : (
+          <SettingsForm settings={settings.data} canEdit={canEdit} />
+        )}
+      </Paper>
+    </>
+  );
+}
