@@ -12,7 +12,7 @@ pub mod services;
 pub mod state;
 mod web;
 
-pub use state::{ApiConfig, AppState};
+pub use state::{ApiConfig, AppState, StartError};
 
 use axum::http::{header, HeaderName, HeaderValue, Request};
 use axum::routing::{delete, get, post};
@@ -57,6 +57,22 @@ pub fn router(state: AppState) -> Router {
         .route("/tokens/{id}", delete(tokens::revoke_token))
         .route("/audit", get(audit::list_audit_events))
         .route("/audit/export", get(audit::export_audit_events))
+        .route(
+            "/secrets",
+            get(secrets::list_secrets).post(secrets::create_secret),
+        )
+        .route(
+            "/secrets/{id}",
+            get(secrets::get_secret)
+                .patch(secrets::update_secret)
+                .delete(secrets::delete_secret),
+        )
+        .route(
+            "/secrets/{id}/value",
+            axum::routing::put(secrets::replace_secret_value),
+        )
+        .route("/secrets/{id}/reveal", post(secrets::reveal_secret))
+        .route("/secrets/{id}/usage", get(secrets::get_secret_usage))
         .route("/dashboard", get(dashboard::get_dashboard))
         .route(
             "/settings",

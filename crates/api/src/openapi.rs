@@ -35,13 +35,15 @@ impl Modify for BearerAuth {
         sessions::list_sessions, sessions::revoke_session,
         tokens::list_tokens, tokens::create_token, tokens::revoke_token,
         audit::list_audit_events, audit::export_audit_events,
+        secrets::list_secrets, secrets::get_secret, secrets::create_secret, secrets::update_secret,
+        secrets::replace_secret_value, secrets::delete_secret, secrets::reveal_secret, secrets::get_secret_usage,
         dashboard::get_dashboard,
         settings::get_settings, settings::update_settings,
     ),
     components(schemas(ErrorBody)),
     tags(
         (name = "system"), (name = "auth"), (name = "users"), (name = "sessions"), (name = "tokens"),
-        (name = "audit"), (name = "dashboard"), (name = "settings"),
+        (name = "audit"), (name = "secrets"), (name = "dashboard"), (name = "settings"),
     )
 )]
 pub struct ApiDoc;

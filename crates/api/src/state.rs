@@ -55,6 +55,25 @@ impl Default for ApiConfig {
     }
 }
 
+/// Why the state could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database failed.
+    #[error(transparent)]
+    Storage(#[from] itmgr_storage::StorageError),
+    /// The master key is not the one this database's secrets were written with.
+    #[error(
+        "ITMGR_MASTER_KEY does not match this database (its key id is {expected}, the loaded key's is {loaded}); \
+         start with the original master key, or rotate with `itmgr vault rotate-master-key`"
+    )]
+    WrongMasterKey {
+        /// Key id recorded in the database.
+        expected: String,
+        /// Key id of the loaded key.
+        loaded: String,
+    },
+}
+
 /// Cheap to clone; everything lives behind one `Arc`.
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -73,6 +92,8 @@ pub struct Inner {
     pub limiter: RateLimiter,
     /// Prometheus metrics.
     pub metrics: Metrics,
+    /// The vault's key ring (key-encryption key derived from the master key).
+    pub vault: itmgr_vault::KeyRing,
     settings_cache: RwLock<Option<(Instant, Settings)>>,
 }
 
@@ -88,17 +109,26 @@ const SETTINGS_TTL: Duration = Duration::from_secs(5);
 
 impl AppState {
     /// Builds the state and makes sure the settings row exists.
-    pub async fn new(
-        db: Db,
-        config: ApiConfig,
-        master_key: &[u8],
-    ) -> Result<Self, itmgr_storage::StorageError> {
+    pub async fn new(db: Db, config: ApiConfig, master_key: &[u8]) -> Result<Self, StartError> {
         repo::settings::ensure(db.conn(), config.settings_defaults).await?;
+        let vault = itmgr_vault::KeyRing::from_master_key(master_key);
+        match repo::secrets::key_check(db.conn()).await? {
+            None => repo::secrets::put_key_check(db.conn(), &vault.key_check()).await?,
+            Some(check) => {
+                vault
+                    .verify_key_check(&check)
+                    .map_err(|_| StartError::WrongMasterKey {
+                        expected: check.key_id.clone(),
+                        loaded: vault.key_id().to_owned(),
+                    })?
+            }
+        }
         let limiter = RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst);
         Ok(Self(Arc::new(Inner {
             jwt: JwtKeys::derive(master_key),
             throttle: LoginThrottle::new(config.login_throttle),
             metrics: Metrics::new(env!("CARGO_PKG_VERSION")),
+            vault,
             limiter,
             db,
             config,

@@ -43,10 +43,23 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Check or rotate the vault's master key.
+    Vault {
+        #[command(subcommand)]
+        command: VaultCommand,
+    },
     /// Print the version.
     Version,
     /// Print the OpenAPI document.
     Openapi,
+}
+
+#[derive(Subcommand)]
+enum VaultCommand {
+    /// Verify that every secret decrypts with the configured master key.
+    Check,
+    /// Re-wrap every data key under a new master key read from stdin (one transaction; safe to re-run).
+    RotateMasterKey,
 }
 
 #[derive(Subcommand)]
@@ -106,6 +119,7 @@ fn main() -> anyhow::Result<()> {
             Command::Worker => worker(config).await,
             Command::Migrate => migrate(config).await,
             Command::Admin { command } => admin(config, command).await,
+            Command::Vault { command } => vault(config, command).await,
             Command::Version | Command::Openapi => Ok(()),
         }
     });
@@ -215,6 +229,68 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+async fn vault(config: Config, command: VaultCommand) -> anyhow::Result<()> {
+    match command {
+        VaultCommand::Check => {
+            let state = state(&config).await?;
+            let (ok, failed) = itmgr_api::services::secrets::check_all(&state)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{ok} secrets decrypt");
+            if !failed.is_empty() {
+                for id in &failed {
+                    println!("does not decrypt: {id}");
+                }
+                bail!("{} secrets do not decrypt", failed.len());
+            }
+        }
+        VaultCommand::RotateMasterKey => {
+            let raw = read_password_stdin()?;
+            let new_key = config::decode_master_key(&raw)
+                .map_err(|m| anyhow::anyhow!("new master key {m}"))?;
+            let old_key = secrets::master_key(&config)?;
+            let old = itmgr_vault::KeyRing::from_master_key(&old_key);
+            let new = itmgr_vault::KeyRing::from_master_key(&new_key);
+            let db = connect(&config).await?;
+            let txn = db.begin().await?;
+            let all = repo::secrets::all(&txn).await?;
+            for s in &all {
+                let id = s.id.to_string();
+                let binding = itmgr_vault::Binding {
+                    secret_id: &id,
+                    kind: s.kind.as_str(),
+                    value_version: s.value_version,
+                };
+                let env = new
+                    .rewrap_from(&old, binding, &s.envelope)
+                    .with_context(|| format!("secret {id}"))?;
+                repo::secrets::rewrap(&txn, s.id, &env).await?;
+            }
+            repo::secrets::put_key_check(&txn, &new.key_check()).await?;
+            Event::system("vault.rotate_master_key")
+                .diff(serde_json::json!({ "secrets": all.len(), "from_key_id": old.key_id(), "to_key_id": new.key_id() }))
+                .write(&txn)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            itmgr_storage::commit(txn).await?;
+            if config.master_key.is_none() {
+                secrets::replace_master_key_file(&config, raw.trim())?;
+                println!(
+                    "re-wrapped {} secrets; the new key is in {}",
+                    all.len(),
+                    config.data_dir.join("master.key").display()
+                );
+            } else {
+                println!(
+                    "re-wrapped {} secrets; now set ITMGR_MASTER_KEY to the new key and restart",
+                    all.len()
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 fn read_password_stdin() -> anyhow::Result<String> {

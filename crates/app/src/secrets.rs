@@ -86,3 +86,12 @@ pub fn announce_admin_password(config: &Config, password: &SecretString) -> anyh
     );
     Ok(())
 }
+
+/// After a rotation in embedded mode: the new key replaces `master.key`; the old one is kept beside it.
+pub fn replace_master_key_file(config: &Config, new_key: &str) -> anyhow::Result<()> {
+    let path = config.data_dir.join("master.key");
+    let previous = config.data_dir.join("master.key.previous");
+    let _ = std::fs::remove_file(&previous);
+    std::fs::rename(&path, &previous).with_context(|| format!("keeping {}", previous.display()))?;
+    write_private(&path, new_key)
+}

@@ -362,3 +362,80 @@ fn the_admin_cli_creates_lists_and_resets_users() {
     let out = Command::new(BIN).arg("version").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("itmgr "));
 }
+
+#[tokio::test]
+async fn the_vault_master_key_rotates_and_a_wrong_key_stops_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = itmgr(dir.path());
+    cmd.env("ITMGR_ADMIN_PASSWORD", "Initial-Secret-Pass-31");
+    let server = Server::start(cmd);
+    let client = reqwest::Client::new();
+    let base = server.base.clone();
+    let (_, login) = post(
+        &client,
+        format!("{base}/api/v1/auth/login"),
+        None,
+        json!({ "username": "admin", "password": "Initial-Secret-Pass-31" }),
+    )
+    .await;
+    let token = login["access_token"].as_str().unwrap().to_owned();
+    let (status, _) = post(&client, format!("{base}/api/v1/auth/password"), Some(&token), json!({ "current_password": "Initial-Secret-Pass-31", "new_password": "Changed-Secret-Pass-42" })).await;
+    assert_eq!(status, 204);
+    let (status, _) = post(
+        &client,
+        format!("{base}/api/v1/secrets"),
+        Some(&token),
+        json!({ "name": "db", "kind": "password", "value": "Vault-Plain-Value-9" }),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let log = server.stop();
+    assert!(!log.contains("Vault-Plain-Value-9"));
+
+    let old_key = std::fs::read_to_string(dir.path().join("data/master.key")).unwrap();
+    let new_key = "ab".repeat(32);
+    let mut child = itmgr(dir.path())
+        .args(["vault", "rotate-master-key"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{new_key}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("re-wrapped 1 secrets"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("data/master.key")).unwrap(),
+        new_key
+    );
+
+    let out = itmgr(dir.path()).args(["vault", "check"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 secrets decrypt"));
+
+    let out = itmgr(dir.path())
+        .env("ITMGR_MASTER_KEY", old_key.trim())
+        .args(["vault", "check"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("ITMGR_MASTER_KEY does not match"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -57,6 +57,12 @@ permissions! {
     AuditExport => "audit:export", "Export the audit log as CSV.";
     SettingsRead => "settings:read", "Read system settings.";
     SettingsUpdate => "settings:update", "Change system settings.";
+    SecretsRead => "secrets:read", "See secrets' metadata (never values).";
+    SecretsCreate => "secrets:create", "Create secrets.";
+    SecretsUpdate => "secrets:update", "Change secrets' metadata and replace values.";
+    SecretsDelete => "secrets:delete", "Delete secrets.";
+    SecretsReveal => "secrets:reveal", "Reveal a secret's value (re-authenticated, audited).";
+    SecretsUse => "secrets:use", "Let runs use secrets without seeing them.";
 }
 
 impl fmt::Display for Permission {
@@ -83,6 +89,8 @@ pub fn role_permissions(role: Role) -> BTreeSet<Permission> {
             AuditRead,
             AuditExport,
             SettingsRead,
+            SecretsRead,
+            SecretsUse,
         ],
         Role::Viewer => &[
             DashboardRead,
@@ -90,6 +98,7 @@ pub fn role_permissions(role: Role) -> BTreeSet<Permission> {
             UsersRead,
             AuditRead,
             SettingsRead,
+            SecretsRead,
         ],
     };
     list.iter().copied().collect()
@@ -206,7 +215,7 @@ mod tests {
         assert!(viewer.require::<perm::SessionsRevokeAll>().is_err());
         for p in Permission::ALL {
             let name = p.as_str();
-            let mutating = ["create", "update", "delete", "revoke_all"]
+            let mutating = ["create", "update", "delete", "revoke_all", "reveal", "use"]
                 .iter()
                 .any(|a| name.ends_with(a));
             if mutating {

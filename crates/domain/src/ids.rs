@@ -58,3 +58,7 @@ uuid_id!(
     /// Identifies a personal API token.
     ApiTokenId
 );
+uuid_id!(
+    /// Identifies a vault secret.
+    SecretId
+);

@@ -3,9 +3,11 @@
 //! Nothing here knows about SQL or HTTP.
 
 mod ids;
+mod secrets;
 mod values;
 
-pub use ids::{ApiTokenId, SessionId, UserId};
+pub use ids::{ApiTokenId, SecretId, SessionId, UserId};
+pub use secrets::{SecretKind, SecretName, SecretValue, TagKey};
 pub use values::{
     ActorType, AuditOutcome, DisplayName, Email, NewPassword, Role, Username, ValueError,
 };

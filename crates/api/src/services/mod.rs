@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod dashboard;
+pub mod secrets;
 pub mod sessions;
 pub mod settings;
 pub mod tokens;

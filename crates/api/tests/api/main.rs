@@ -5,4 +5,5 @@ mod helpers;
 mod auth;
 mod rbac;
 mod resources;
+mod secrets;
 mod system;

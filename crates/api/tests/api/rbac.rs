@@ -31,6 +31,10 @@ fn body_for(path: &str) -> serde_json::Value {
         "/api/v1/settings" => {
             json!({ "session_idle_timeout_minutes": 60, "session_absolute_lifetime_hours": 24, "audit_retention_days": 30, "version": 1 })
         }
+        "/api/v1/secrets" => json!({ "name": "stolen", "kind": "text", "value": "x" }),
+        "/api/v1/secrets/{id}" => json!({ "version": 1 }),
+        "/api/v1/secrets/{id}/value" => json!({ "version": 1, "value": "x" }),
+        "/api/v1/secrets/{id}/reveal" => json!({ "password": "a-fresh-password-123" }),
         _ => json!({}),
     }
 }

@@ -2,6 +2,8 @@
 
 pub mod api_tokens;
 pub mod audit_events;
+pub mod secrets;
 pub mod sessions;
 pub mod settings;
 pub mod users;
+pub mod vault_key_check;

@@ -174,6 +174,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists secrets. */
+        get: operations["list_secrets"];
+        put?: never;
+        /** Creates a secret. */
+        post: operations["create_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/secrets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reads a secret's metadata. */
+        get: operations["get_secret"];
+        put?: never;
+        post?: never;
+        /** Deletes a secret (409 while in use, unless forced). */
+        delete: operations["delete_secret"];
+        options?: never;
+        head?: never;
+        /** Changes a secret's metadata. */
+        patch: operations["update_secret"];
+        trace?: never;
+    };
+    "/api/v1/secrets/{id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reveals a value (administrators, with their password; audited). */
+        post: operations["reveal_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/secrets/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists what references a secret. */
+        get: operations["get_secret_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/secrets/{id}/value": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replaces a secret's value. */
+        put: operations["replace_secret_value"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sessions": {
         parameters: {
             query?: never;
@@ -419,6 +507,19 @@ export interface components {
             expires_in_days?: number | null;
             name: string;
         };
+        /** @description A new secret. */
+        CreateSecretRequest: {
+            description?: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+            kind: components["schemas"]["SecretKind"];
+            name: string;
+            tags?: {
+                [key: string]: string;
+            } | null;
+            /** @description The value; it is never returned. */
+            value: string;
+        };
         /** @description A new user. */
         CreateUserRequest: {
             display_name: string;
@@ -492,16 +593,97 @@ export interface components {
             permissions: string[];
             user: components["schemas"]["User"];
         };
+        /** @description A replacement value. */
+        ReplaceValueRequest: {
+            value: string;
+            /** Format: int64 */
+            version: number;
+        };
         /** @description A password set by an administrator. */
         ResetPasswordRequest: {
             /** @description The new password; the user must change it at next login. */
             password: string;
+        };
+        /** @description The caller's password, again. */
+        RevealRequest: {
+            password: string;
+        };
+        /** @description A revealed value. */
+        RevealedSecret: {
+            value: string;
         };
         /**
          * @description The built-in roles. Permissions per role live in the `auth` crate's matrix.
          * @enum {string}
          */
         Role: "admin" | "operator" | "viewer";
+        /** @description A secret's metadata. The value is never part of it. */
+        Secret: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by?: string | null;
+            description: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["SecretKind"];
+            /** Format: date-time */
+            last_used_at?: string | null;
+            name: string;
+            /** @description `global` (project scopes later). */
+            scope: string;
+            tags: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: uuid */
+            updated_by?: string | null;
+            /**
+             * Format: int64
+             * @description Bumped on every value replacement.
+             */
+            value_version: number;
+            /**
+             * Format: int64
+             * @description Send back on update; a stale one gets 409.
+             */
+            version: number;
+        };
+        /**
+         * @description The kinds of secret the vault stores. Each has its own validation.
+         * @enum {string}
+         */
+        SecretKind: "text" | "password" | "token";
+        /** @description One page of results and the total. */
+        SecretPage: {
+            /** @description The rows. */
+            items: components["schemas"]["Secret"][];
+            /**
+             * Format: int64
+             * @description The page size used.
+             */
+            limit: number;
+            /**
+             * Format: int64
+             * @description Rows skipped.
+             */
+            offset: number;
+            /**
+             * Format: int64
+             * @description Rows matching the filter in all.
+             */
+            total: number;
+        };
+        /** @description What uses a secret. */
+        SecretUsage: {
+            /** @description `kind:name` of each user of the secret. */
+            items: string[];
+            /** Format: int64 */
+            total: number;
+        };
         /** @description A live login session. */
         Session: {
             /** Format: date-time */
@@ -561,6 +743,18 @@ export interface components {
              * Format: int64
              * @description Send back on update; a stale one gets 409.
              */
+            version: number;
+        };
+        /** @description Metadata changes; absent fields stay. `expires_at: null` clears the expiry. */
+        UpdateSecretRequest: {
+            description?: string | null;
+            /** Format: date-time */
+            expires_at?: string | null;
+            name?: string | null;
+            tags?: {
+                [key: string]: string;
+            } | null;
+            /** Format: int64 */
             version: number;
         };
         /** @description Changes to a user; absent fields stay as they are. `email: null` clears it. */
@@ -929,6 +1123,321 @@ export interface operations {
                 };
             };
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_secrets: {
+        parameters: {
+            query?: {
+                /** @description Free text over name and description. */
+                q?: string;
+                kind?: components["schemas"]["SecretKind"];
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_secret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSecretRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Secret"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_secret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Secret"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_secret: {
+        parameters: {
+            query?: {
+                /** @description Delete even when something uses the secret. */
+                force?: boolean;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_secret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSecretRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Secret"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reveal_secret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevealRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevealedSecret"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_secret_usage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretUsage"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    replace_secret_value: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceValueRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Secret"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

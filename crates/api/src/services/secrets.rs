@@ -1,0 +1,388 @@
+//! The secrets vault: metadata CRUD, write-only values, audited reveal, and the
+//! resolver other modules use to inject values into runs without showing them.
+
+use super::audit::Event;
+use super::not_found;
+use crate::context::RequestContext;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use itmgr_auth::{perm, verify_password, Capability};
+use itmgr_domain::{AuditOutcome, SecretId, SecretKind, SecretName, SecretValue};
+use itmgr_storage::repo::secrets::{self as repo, NewSecret, Secret, SecretChanges, SecretFilter};
+use itmgr_storage::{commit, repo::users, Page, PageRequest, StorageError};
+use itmgr_vault::Binding;
+use std::collections::BTreeMap;
+use zeroize::Zeroizing;
+
+fn binding(id: &str, kind: SecretKind, value_version: i64) -> Binding<'_> {
+    Binding {
+        secret_id: id,
+        kind: kind.as_str(),
+        value_version,
+    }
+}
+
+/// A validated new secret.
+#[derive(Debug)]
+pub struct CreateSecret {
+    pub name: SecretName,
+    pub kind: SecretKind,
+    pub description: String,
+    pub tags: BTreeMap<String, String>,
+    pub value: SecretValue,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Lists secrets (metadata only).
+pub async fn list(
+    state: &AppState,
+    _cap: Capability<perm::SecretsRead>,
+    filter: &SecretFilter,
+    page: PageRequest,
+) -> ApiResult<Page<Secret>> {
+    Ok(repo::list(state.db.conn(), filter, page).await?)
+}
+
+/// Reads one secret's metadata.
+pub async fn get(
+    state: &AppState,
+    _cap: Capability<perm::SecretsRead>,
+    id: SecretId,
+) -> ApiResult<Secret> {
+    repo::find_by_id(state.db.conn(), id)
+        .await
+        .map_err(not_found("secret"))
+}
+
+/// Encrypts and stores a new secret.
+pub async fn create(
+    state: &AppState,
+    cap: Capability<perm::SecretsCreate>,
+    ctx: &RequestContext,
+    input: CreateSecret,
+) -> ApiResult<Secret> {
+    let id = SecretId::new();
+    let id_text = id.to_string();
+    let envelope = state.vault.seal(
+        binding(&id_text, input.kind, 1),
+        input.value.expose().as_bytes(),
+    );
+    let txn = state.db.begin().await?;
+    let secret = repo::insert(
+        &txn,
+        NewSecret {
+            id,
+            name: input.name.as_str().to_owned(),
+            kind: input.kind,
+            description: input.description,
+            tags: input.tags,
+            metadata: serde_json::json!({}),
+            envelope,
+            created_by: Some(cap.principal().user_id),
+            expires_at: input.expires_at,
+        },
+    )
+    .await?;
+    Event::new(ctx, Some(cap.principal()), "secret.create")
+        .target("secret", secret.id, Some(&secret.name))
+        .diff(serde_json::json!({ "name": secret.name, "kind": secret.kind.as_str(), "tags": secret.tags, "value": "set" }))
+        .write(&txn)
+        .await?;
+    commit(txn).await?;
+    Ok(secret)
+}
+
+/// Changes metadata.
+pub async fn update(
+    state: &AppState,
+    cap: Capability<perm::SecretsUpdate>,
+    ctx: &RequestContext,
+    id: SecretId,
+    version: i64,
+    changes: SecretChanges,
+) -> ApiResult<Secret> {
+    let txn = state.db.begin().await?;
+    let before = repo::find_by_id(&txn, id)
+        .await
+        .map_err(not_found("secret"))?;
+    let mut diff = serde_json::Map::new();
+    if let Some(n) = changes.name.as_ref().filter(|n| **n != before.name) {
+        diff.insert(
+            "name".into(),
+            serde_json::json!({ "from": before.name, "to": n }),
+        );
+    }
+    if let Some(d) = changes
+        .description
+        .as_ref()
+        .filter(|d| **d != before.description)
+    {
+        diff.insert(
+            "description".into(),
+            serde_json::json!({ "from": before.description, "to": d }),
+        );
+    }
+    if let Some(t) = changes.tags.as_ref().filter(|t| **t != before.tags) {
+        diff.insert(
+            "tags".into(),
+            serde_json::json!({ "from": before.tags, "to": t }),
+        );
+    }
+    if let Some(e) = changes.expires_at.filter(|e| *e != before.expires_at) {
+        diff.insert(
+            "expires_at".into(),
+            serde_json::json!({ "from": before.expires_at, "to": e }),
+        );
+    }
+    let secret = repo::update(&txn, id, version, Some(cap.principal().user_id), changes).await?;
+    Event::new(ctx, Some(cap.principal()), "secret.update")
+        .target("secret", id, Some(&secret.name))
+        .diff(serde_json::Value::Object(diff))
+        .write(&txn)
+        .await?;
+    commit(txn).await?;
+    Ok(secret)
+}
+
+/// Replaces the value: a new data key, bound to the next value version.
+pub async fn replace_value(
+    state: &AppState,
+    cap: Capability<perm::SecretsUpdate>,
+    ctx: &RequestContext,
+    id: SecretId,
+    version: i64,
+    raw: String,
+) -> ApiResult<Secret> {
+    let txn = state.db.begin().await?;
+    let current = repo::find_by_id(&txn, id)
+        .await
+        .map_err(not_found("secret"))?;
+    let value = SecretValue::parse(current.kind, raw)?;
+    let next = current.value_version + 1;
+    let id_text = id.to_string();
+    let envelope = state.vault.seal(
+        binding(&id_text, current.kind, next),
+        value.expose().as_bytes(),
+    );
+    let secret = repo::replace_value(
+        &txn,
+        id,
+        version,
+        Some(cap.principal().user_id),
+        next,
+        envelope,
+        serde_json::json!({}),
+    )
+    .await?;
+    Event::new(ctx, Some(cap.principal()), "secret.value_replace")
+        .target("secret", id, Some(&secret.name))
+        .diff(serde_json::json!({ "value": "replaced", "value_version": next }))
+        .write(&txn)
+        .await?;
+    commit(txn).await?;
+    Ok(secret)
+}
+
+/// What references a secret. Hosts, playbooks, schedules and clusters register
+/// here as those modules land; until then nothing can reference a secret.
+pub async fn usage(
+    state: &AppState,
+    cap: Capability<perm::SecretsRead>,
+    id: SecretId,
+) -> ApiResult<Vec<String>> {
+    get(state, cap, id).await?;
+    Ok(Vec::new())
+}
+
+/// Deletes a secret; refused with 409 while something uses it, unless forced.
+pub async fn delete(
+    state: &AppState,
+    cap: Capability<perm::SecretsDelete>,
+    ctx: &RequestContext,
+    id: SecretId,
+    force: bool,
+) -> ApiResult<()> {
+    let txn = state.db.begin().await?;
+    let secret = repo::find_by_id(&txn, id)
+        .await
+        .map_err(not_found("secret"))?;
+    let used_by: Vec<String> = Vec::new();
+    if !used_by.is_empty() && !force {
+        return Err(ApiError::Conflict {
+            message: format!("The secret is in use by {}.", used_by.join(", ")),
+            field: None,
+        });
+    }
+    repo::delete(&txn, id).await?;
+    Event::new(ctx, Some(cap.principal()), "secret.delete")
+        .target("secret", id, Some(&secret.name))
+        .diff(serde_json::json!({ "name": secret.name, "kind": secret.kind.as_str(), "forced": force }))
+        .write(&txn)
+        .await?;
+    commit(txn).await?;
+    Ok(())
+}
+
+/// Shows a value to an administrator who typed their password again. Wrong
+/// passwords count towards the login back-off; every attempt is audited.
+pub async fn reveal(
+    state: &AppState,
+    cap: Capability<perm::SecretsReveal>,
+    ctx: &RequestContext,
+    id: SecretId,
+    password: &str,
+) -> ApiResult<Zeroizing<String>> {
+    let principal = cap.principal();
+    let keys = vec![format!("reveal:{}", principal.user_id)];
+    if let Some(wait) = state.throttle.check(&keys) {
+        return Err(ApiError::RateLimited(wait));
+    }
+    let secret = repo::find_by_id(state.db.conn(), id)
+        .await
+        .map_err(not_found("secret"))?;
+    let user = users::find_by_id(state.db.conn(), principal.user_id).await?;
+    let hash = user.password_hash.clone();
+    let password = password.to_owned();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    if !ok {
+        state.throttle.record_failure(&keys);
+        Event::new(ctx, Some(principal), "secret.reveal")
+            .target("secret", id, Some(&secret.name))
+            .outcome(AuditOutcome::Failure)
+            .diff(serde_json::json!({ "reason": "wrong_password" }))
+            .write(state.db.conn())
+            .await?;
+        return Err(ApiError::field("password", "is not your current password"));
+    }
+    let value = open(state, &secret)?;
+    Event::new(ctx, Some(principal), "secret.reveal")
+        .target("secret", id, Some(&secret.name))
+        .write(state.db.conn())
+        .await?;
+    Ok(value)
+}
+
+fn open(state: &AppState, secret: &Secret) -> ApiResult<Zeroizing<String>> {
+    let id_text = secret.id.to_string();
+    let plain = state
+        .vault
+        .open(
+            binding(&id_text, secret.kind, secret.value_version),
+            &secret.envelope,
+        )
+        .map_err(|e| ApiError::Internal(format!("secret {} does not decrypt: {e}", secret.id)))?;
+    String::from_utf8(plain.to_vec())
+        .map(Zeroizing::new)
+        .map_err(|_| ApiError::Internal("secret is not UTF-8".into()))
+}
+
+/// A reference to a secret as written in variables: `{{ secret:NAME }}` or `{{ secret:<uuid> }}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretRef {
+    /// By id.
+    Id(SecretId),
+    /// By name (global scope).
+    Name(String),
+}
+
+/// Finds every `{{ secret:… }}` reference in `text`, in order.
+pub fn find_references(text: &str) -> Result<Vec<SecretRef>, ApiError> {
+    let mut refs = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        let inner = after[..end].trim();
+        if let Some(target) = inner.strip_prefix("secret:") {
+            let target = target.trim();
+            refs.push(match target.parse::<SecretId>() {
+                Ok(id) => SecretRef::Id(id),
+                Err(_) => SecretRef::Name(SecretName::parse(target)?.as_str().to_owned()),
+            });
+        }
+        rest = &after[end + 2..];
+    }
+    Ok(refs)
+}
+
+/// Save-time check used by modules that store variables: every reference must exist.
+pub async fn validate_references(state: &AppState, text: &str, field: &str) -> ApiResult<()> {
+    for r in find_references(text)
+        .map_err(|_| ApiError::field(field, "contains a malformed secret reference"))?
+    {
+        let found = match &r {
+            SecretRef::Id(id) => repo::find_by_id(state.db.conn(), *id)
+                .await
+                .map(Some)
+                .or_else(|e| match e {
+                    StorageError::NotFound => Ok(None),
+                    e => Err(e),
+                })?,
+            SecretRef::Name(n) => repo::find_by_name(state.db.conn(), n).await?,
+        };
+        if found.is_none() {
+            let shown = match r {
+                SecretRef::Id(id) => id.to_string(),
+                SecretRef::Name(n) => n,
+            };
+            return Err(ApiError::field(
+                field,
+                format!("references unknown secret {shown:?}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Decrypts a referenced secret for a run (never for display) and stamps its use.
+pub async fn resolve(
+    state: &AppState,
+    _cap: &Capability<perm::SecretsUse>,
+    reference: &SecretRef,
+) -> ApiResult<Zeroizing<String>> {
+    let secret = match reference {
+        SecretRef::Id(id) => repo::find_by_id(state.db.conn(), *id)
+            .await
+            .map_err(not_found("secret"))?,
+        SecretRef::Name(n) => repo::find_by_name(state.db.conn(), n)
+            .await?
+            .ok_or(ApiError::NotFound("secret"))?,
+    };
+    let value = open(state, &secret)?;
+    repo::touch(state.db.conn(), secret.id).await?;
+    Ok(value)
+}
+
+/// `itmgr vault check`: how many secrets decrypt, and the ids of those that do not.
+pub async fn check_all(state: &AppState) -> ApiResult<(usize, Vec<SecretId>)> {
+    let all = repo::all(state.db.conn()).await?;
+    let failed: Vec<SecretId> = all
+        .iter()
+        .filter(|s| open(state, s).is_err())
+        .map(|s| s.id)
+        .collect();
+    Ok((all.len() - failed.len(), failed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_found_by_name_and_id() {
+        let id = SecretId::new();
+        let refs = find_references(&format!(
+            "user={{{{ secret:db/user }}}} pass={{{{secret:{id}}}}} {{{{ other }}}}"
+        ))
+        .unwrap();
+        assert_eq!(
+            refs,
+            vec![SecretRef::Name("db/user".into()), SecretRef::Id(id)]
+        );
+        assert!(find_references("{{ secret:bad name }}").is_err());
+        assert!(find_references("no references").unwrap().is_empty());
+    }
+}

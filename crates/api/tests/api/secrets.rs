@@ -1,0 +1,337 @@
+use crate::helpers::*;
+use itmgr_api::services::secrets::{resolve, validate_references, SecretRef};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+on_both_databases!(
+    secrets_are_write_only_and_revealed_only_with_the_password,
+    secret_endpoints_follow_the_role_matrix,
+    secret_values_never_appear_in_responses_or_the_audit_log,
+    references_are_checked_at_save_time_and_resolved_for_runs,
+    a_ciphertext_is_bound_to_its_row,
+    a_wrong_master_key_stops_start_up,
+);
+
+const VALUE: &str = "s3cr3t-Value-For-Tests";
+
+async fn create(app: &TestApp, token: &str, name: &str, kind: &str, value: &str) -> Value {
+    let (status, body) = app
+        .post(
+            "/api/v1/secrets",
+            token,
+            json!({ "name": name, "kind": kind, "value": value, "tags": { "env": "prod" } }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    body
+}
+
+async fn secrets_are_write_only_and_revealed_only_with_the_password(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let secret = create(&app, &admin, "prod/db.password", "password", VALUE).await;
+    let id = secret["id"].as_str().unwrap().to_owned();
+    assert!(secret.get("value").is_none());
+    assert_eq!(secret["tags"]["env"], "prod");
+    assert_eq!(secret["value_version"], 1);
+
+    let (status, body) = app
+        .post(
+            "/api/v1/secrets",
+            &admin,
+            json!({ "name": "prod/db.password", "kind": "token", "value": "x" }),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    let (status, body) = app.post("/api/v1/secrets", &admin, json!({ "name": "bad name", "kind": "password", "value": "a\nb", "tags": { "bad key": "v" } })).await;
+    assert_eq!(status, 422);
+    for f in ["name", "value", "tags"] {
+        assert!(body["details"]["fields"][f].is_string(), "{f}: {body}");
+    }
+
+    let reveal_url = format!("/api/v1/secrets/{id}/reveal");
+    let reveal = |password: &str| app.post(&reveal_url, &admin, json!({ "password": password }));
+    let (status, body) = reveal("not-my-password").await;
+    assert_eq!(status, 422, "{body}");
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/secrets/{id}/reveal"),
+            Some(&admin),
+            Some(json!({ "password": ADMIN_PASSWORD })),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let (_, body) = json_of(r).await;
+    assert_eq!(body["value"], VALUE);
+
+    let reveals = audit(&app, &admin, "secret.reveal").await;
+    assert_eq!(reveals.len(), 2);
+    assert_eq!(reveals[0]["outcome"], "success");
+    assert_eq!(reveals[1]["outcome"], "failure");
+
+    // Replace the value: new version, old value gone.
+    let (status, updated) = json_of(
+        app.call(
+            Method::PUT,
+            &format!("/api/v1/secrets/{id}/value"),
+            Some(&admin),
+            Some(json!({ "version": 1, "value": "second-value-0002" })),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(updated["value_version"], 2);
+    let (_, body) = reveal(ADMIN_PASSWORD).await;
+    assert_eq!(body["value"], "second-value-0002");
+    let (status, _) = json_of(
+        app.call(
+            Method::PUT,
+            &format!("/api/v1/secrets/{id}/value"),
+            Some(&admin),
+            Some(json!({ "version": 1, "value": "x" })),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 409, "stale version");
+
+    let (status, patched) = json_of(
+        app.call(
+            Method::PATCH,
+            &format!("/api/v1/secrets/{id}"),
+            Some(&admin),
+            Some(json!({ "version": 2, "description": "primary DB", "tags": {} })),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{patched}");
+    assert_eq!(patched["description"], "primary DB");
+    let (_, list) = app
+        .get("/api/v1/secrets?q=PRIMARY&kind=password", &admin)
+        .await;
+    assert_eq!(list["total"], 1);
+    let (_, usage) = app
+        .get(&format!("/api/v1/secrets/{id}/usage"), &admin)
+        .await;
+    assert_eq!(usage["total"], 0);
+
+    assert_eq!(
+        app.call(
+            Method::DELETE,
+            &format!("/api/v1/secrets/{id}"),
+            Some(&admin),
+            None
+        )
+        .await
+        .status(),
+        204
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/secrets/{id}"), &admin).await.0,
+        404
+    );
+    app.cleanup().await;
+}
+
+async fn secret_endpoints_follow_the_role_matrix(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let operator = app.user_token(&admin, "opal", "operator").await;
+    let viewer = app.user_token(&admin, "vic", "viewer").await;
+    let id = create(&app, &admin, "api-token", "token", VALUE).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for token in [&operator, &viewer] {
+        assert_eq!(
+            app.get("/api/v1/secrets", token).await.0,
+            200,
+            "metadata is visible"
+        );
+        assert_eq!(
+            app.get(&format!("/api/v1/secrets/{id}"), token).await.0,
+            200
+        );
+        let (status, _) = app
+            .post(
+                &format!("/api/v1/secrets/{id}/reveal"),
+                token,
+                json!({ "password": "a-fresh-password-123" }),
+            )
+            .await;
+        assert_eq!(status, 403, "only administrators reveal");
+        let (status, _) = app
+            .post(
+                "/api/v1/secrets",
+                token,
+                json!({ "name": "x", "kind": "text", "value": "y" }),
+            )
+            .await;
+        assert_eq!(status, 403);
+        assert_eq!(
+            app.call(
+                Method::DELETE,
+                &format!("/api/v1/secrets/{id}"),
+                Some(token),
+                None
+            )
+            .await
+            .status(),
+            403
+        );
+    }
+    app.cleanup().await;
+}
+
+async fn secret_values_never_appear_in_responses_or_the_audit_log(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let mut seen = String::new();
+    let s = create(&app, &admin, "scan/me", "text", VALUE).await;
+    seen.push_str(&s.to_string());
+    let id = s["id"].as_str().unwrap();
+    for path in [
+        "/api/v1/secrets".to_owned(),
+        format!("/api/v1/secrets/{id}"),
+        format!("/api/v1/secrets/{id}/usage"),
+        "/api/v1/dashboard".into(),
+    ] {
+        seen.push_str(&app.get(&path, &admin).await.1.to_string());
+    }
+    let (_, body) = json_of(
+        app.call(
+            Method::PUT,
+            &format!("/api/v1/secrets/{id}/value"),
+            Some(&admin),
+            Some(json!({ "version": 1, "value": format!("{VALUE}-2") })),
+        )
+        .await,
+    )
+    .await;
+    seen.push_str(&body.to_string());
+    seen.push_str(
+        &app.post(
+            &format!("/api/v1/secrets/{id}/reveal"),
+            &admin,
+            json!({ "password": "wrong-password-xx" }),
+        )
+        .await
+        .1
+        .to_string(),
+    );
+    let (_, audit) = app.get("/api/v1/audit?limit=500", &admin).await;
+    seen.push_str(&audit.to_string());
+    let csv = app
+        .call(Method::GET, "/api/v1/audit/export", Some(&admin), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    seen.push_str(&csv);
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    seen.push_str(&metrics);
+    assert!(seen.contains("secret.create") && seen.contains("secret.value_replace"));
+    assert!(!seen.contains(VALUE), "a secret value leaked");
+    app.cleanup().await;
+}
+
+async fn references_are_checked_at_save_time_and_resolved_for_runs(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let id = create(&app, &admin, "deploy/key", "token", VALUE).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    validate_references(&app.state, "token={{ secret:deploy/key }}", "vars")
+        .await
+        .unwrap();
+    validate_references(&app.state, &format!("t={{{{ secret:{id} }}}}"), "vars")
+        .await
+        .unwrap();
+    let err = validate_references(&app.state, "t={{ secret:missing }}", "vars")
+        .await
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("missing"));
+
+    let operator = itmgr_auth::Principal::new(
+        itmgr_domain::UserId::new(),
+        "runner".into(),
+        itmgr_domain::Role::Operator,
+        itmgr_auth::PrincipalKind::Session(itmgr_domain::SessionId::new()),
+    );
+    let cap = operator.require::<itmgr_auth::perm::SecretsUse>().unwrap();
+    let value = resolve(&app.state, &cap, &SecretRef::Name("deploy/key".into()))
+        .await
+        .unwrap();
+    assert_eq!(value.as_str(), VALUE);
+    let (_, meta) = app.get(&format!("/api/v1/secrets/{id}"), &admin).await;
+    assert!(meta["last_used_at"].is_string(), "resolving stamps the use");
+    app.cleanup().await;
+}
+
+async fn a_ciphertext_is_bound_to_its_row(backend: Backend) {
+    use itmgr_storage::repo::secrets as repo;
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let a = create(&app, &admin, "a", "password", "value-of-a").await["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let b = create(&app, &admin, "b", "password", "value-of-b").await["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let conn = app.state.db.conn();
+    let row_a = repo::find_by_id(conn, a).await.unwrap();
+    // Copy a's envelope onto b: b must not decrypt to a's value.
+    repo::replace_value(conn, b, 1, None, 2, row_a.envelope.clone(), json!({}))
+        .await
+        .unwrap();
+    let (ok, failed) = itmgr_api::services::secrets::check_all(&app.state)
+        .await
+        .unwrap();
+    assert_eq!((ok, failed), (1, vec![b]));
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/secrets/{b}/reveal"),
+            &admin,
+            json!({ "password": ADMIN_PASSWORD }),
+        )
+        .await;
+    assert_eq!(status, 500);
+    assert!(!body.to_string().contains("value-of-a"));
+    app.cleanup().await;
+}
+
+async fn a_wrong_master_key_stops_start_up(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = app.state.db.clone();
+    let err = itmgr_api::AppState::new(db.clone(), itmgr_api::ApiConfig::default(), &[8u8; 32])
+        .await
+        .err()
+        .expect("a wrong key is refused");
+    assert!(
+        err.to_string().contains("ITMGR_MASTER_KEY does not match"),
+        "{err}"
+    );
+    assert!(
+        itmgr_api::AppState::new(db, itmgr_api::ApiConfig::default(), &[7u8; 32])
+            .await
+            .is_ok()
+    );
+    app.cleanup().await;
+}
