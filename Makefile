@@ -49,6 +49,7 @@ openapi:
 
 bench: build
 	bash bench/startup-and-idle.sh $(TARGET_DIR)/release/itmgr
+	bash bench/vault.sh
 
 clean:
 	$(CARGO) clean
