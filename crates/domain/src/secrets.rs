@@ -16,6 +16,8 @@ pub enum SecretKind {
     Password,
     /// An API token or similar credential: one line, up to 4 KiB.
     Token,
+    /// An SSH private key (OpenSSH or PEM; ed25519, RSA, ECDSA), optionally passphrase-protected.
+    SshKey,
 }
 
 impl SecretKind {
@@ -25,6 +27,7 @@ impl SecretKind {
             SecretKind::Text => "text",
             SecretKind::Password => "password",
             SecretKind::Token => "token",
+            SecretKind::SshKey => "ssh_key",
         }
     }
 }
@@ -36,9 +39,10 @@ impl FromStr for SecretKind {
             "text" => Ok(Self::Text),
             "password" => Ok(Self::Password),
             "token" => Ok(Self::Token),
+            "ssh_key" => Ok(Self::SshKey),
             _ => Err(ValueError {
                 field: "kind",
-                message: "must be one of text, password, token".into(),
+                message: "must be one of text, password, token, ssh_key".into(),
             }),
         }
     }
@@ -137,6 +141,11 @@ impl SecretValue {
                     .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
                 {
                     return Err(err("must not contain control characters"));
+                }
+            }
+            SecretKind::SshKey => {
+                if raw.len() > 16 * 1024 {
+                    return Err(err("must be at most 16 KiB"));
                 }
             }
             SecretKind::Password | SecretKind::Token => {

@@ -14,6 +14,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
+pub mod sshkey;
+
 /// Vault failures. None of them carries plaintext.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum VaultError {

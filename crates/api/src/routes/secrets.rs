@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use itmgr_auth::perm;
-use itmgr_domain::{SecretId, SecretKind, SecretName, SecretValue, TagKey};
+use itmgr_domain::{SecretId, SecretKind, SecretName, TagKey};
 use itmgr_storage::repo::secrets::{Secret as SecretRow, SecretChanges, SecretFilter};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -37,11 +37,26 @@ pub struct Secret {
     pub value_version: i64,
     pub last_used_at: Option<DateTime<Utc>>,
     pub expires_at: Option<DateTime<Utc>>,
+    /// For SSH keys: the key algorithm, e.g. `ssh-ed25519`.
+    pub algorithm: Option<String>,
+    /// For SSH keys: the public key in `authorized_keys` format.
+    pub public_key: Option<String>,
+    /// For SSH keys: `SHA256:…`.
+    pub fingerprint: Option<String>,
 }
 
 impl From<SecretRow> for Secret {
     fn from(s: SecretRow) -> Self {
+        let meta = |k: &str| {
+            s.metadata
+                .get(k)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
         Self {
+            algorithm: meta("algorithm"),
+            public_key: meta("public_key"),
+            fingerprint: meta("fingerprint"),
             id: s.id.as_uuid(),
             name: s.name,
             kind: s.kind,
@@ -148,8 +163,13 @@ pub struct CreateSecretRequest {
     #[serde(default)]
     pub description: String,
     pub tags: Option<BTreeMap<String, String>>,
-    /// The value; it is never returned.
-    pub value: String,
+    /// The value; it is never returned. Omit it with `generate: true`.
+    pub value: Option<String>,
+    /// For `ssh_key`: the passphrase of an encrypted key.
+    pub passphrase: Option<String>,
+    /// For `ssh_key`: generate an ed25519 key pair on the server instead of taking `value`.
+    #[serde(default)]
+    pub generate: bool,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -174,7 +194,13 @@ pub async fn create_secret(
     let cap = p.require::<perm::SecretsCreate>()?;
     let mut errors = FieldErrors::default();
     let name = errors.check(SecretName::parse(&body.name));
-    let value = errors.check(SecretValue::parse(body.kind, body.value));
+    let value = services::secrets::new_value(
+        body.kind,
+        body.value,
+        body.passphrase,
+        body.generate,
+        &mut errors,
+    );
     let tags = parse_tags(body.tags, &mut errors);
     check_description(&body.description, &mut errors);
     errors.finish()?;
@@ -247,7 +273,12 @@ pub async fn update_secret(
 #[derive(Deserialize, ToSchema)]
 pub struct ReplaceValueRequest {
     pub version: i64,
-    pub value: String,
+    pub value: Option<String>,
+    /// For `ssh_key`: the passphrase of an encrypted key.
+    pub passphrase: Option<String>,
+    /// For `ssh_key`: generate a new ed25519 key pair.
+    #[serde(default)]
+    pub generate: bool,
 }
 
 impl std::fmt::Debug for ReplaceValueRequest {
@@ -269,8 +300,13 @@ pub async fn replace_secret_value(
     Json(body): Json<ReplaceValueRequest>,
 ) -> ApiResult<axum::Json<Secret>> {
     let cap = p.require::<perm::SecretsUpdate>()?;
+    let input = services::secrets::RawValue {
+        value: body.value,
+        passphrase: body.passphrase,
+        generate: body.generate,
+    };
     Ok(axum::Json(
-        services::secrets::replace_value(&state, cap, &ctx, id, body.version, body.value)
+        services::secrets::replace_value(&state, cap, &ctx, id, body.version, input)
             .await?
             .into(),
     ))
@@ -315,7 +351,10 @@ impl std::fmt::Debug for RevealRequest {
 /// A revealed value.
 #[derive(Serialize, ToSchema)]
 pub struct RevealedSecret {
+    /// The value (for SSH keys, the private key).
     pub value: String,
+    /// For passphrase-protected SSH keys: the passphrase.
+    pub passphrase: Option<String>,
 }
 
 impl std::fmt::Debug for RevealedSecret {
@@ -337,7 +376,8 @@ pub async fn reveal_secret(
     let cap = p.require::<perm::SecretsReveal>()?;
     let value = services::secrets::reveal(&state, cap, &ctx, id, &body.password).await?;
     Ok(axum::Json(RevealedSecret {
-        value: value.to_string(),
+        value: value.value.to_string(),
+        passphrase: value.passphrase.map(|p| p.to_string()),
     }))
 }
 

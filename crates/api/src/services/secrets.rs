@@ -4,7 +4,7 @@
 use super::audit::Event;
 use super::not_found;
 use crate::context::RequestContext;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use itmgr_auth::{perm, verify_password, Capability};
@@ -30,8 +30,134 @@ pub struct CreateSecret {
     pub kind: SecretKind,
     pub description: String,
     pub tags: BTreeMap<String, String>,
-    pub value: SecretValue,
+    pub value: NewValue,
     pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A value as submitted.
+#[derive(Debug)]
+pub enum NewValue {
+    /// Text, password or token.
+    Plain(SecretValue),
+    /// A private key to parse, with its passphrase if it is encrypted.
+    SshKey {
+        /// The key text (OpenSSH or PEM).
+        key: SecretValue,
+        /// Its passphrase.
+        passphrase: Option<Zeroizing<String>>,
+    },
+    /// Generate an ed25519 key pair on the server.
+    GenerateSshKey,
+}
+
+/// A value as it arrives in a request, parsed by [`new_value`] once the kind is known.
+#[derive(Default)]
+pub struct RawValue {
+    /// The value, unless generating.
+    pub value: Option<String>,
+    /// For SSH keys: the passphrase.
+    pub passphrase: Option<String>,
+    /// For SSH keys: generate a new key pair.
+    pub generate: bool,
+}
+
+/// Validates a submitted value for `kind`, recording problems in `errors`.
+pub fn new_value(
+    kind: SecretKind,
+    value: Option<String>,
+    passphrase: Option<String>,
+    generate: bool,
+    errors: &mut FieldErrors,
+) -> Option<NewValue> {
+    if generate {
+        if kind != SecretKind::SshKey {
+            errors.add("generate", "only ssh_key secrets can be generated");
+            return None;
+        }
+        return Some(NewValue::GenerateSshKey);
+    }
+    let Some(raw) = value else {
+        errors.add("value", "is required");
+        return None;
+    };
+    let value = errors.check(SecretValue::parse(kind, raw))?;
+    Some(match kind {
+        SecretKind::SshKey => NewValue::SshKey {
+            key: value,
+            passphrase: passphrase.map(zeroize::Zeroizing::new),
+        },
+        _ => NewValue::Plain(value),
+    })
+}
+
+/// A decrypted value: for SSH keys, the private key and its passphrase.
+pub struct Plain {
+    /// The value (for SSH keys, the private key text).
+    pub value: Zeroizing<String>,
+    /// The key's passphrase, for SSH keys that have one.
+    pub passphrase: Option<Zeroizing<String>>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SshKeyPayload {
+    private_key: String,
+    passphrase: Option<String>,
+}
+
+/// Turns a submitted value into the plaintext to seal and its public metadata.
+fn prepare(
+    kind: SecretKind,
+    value: NewValue,
+    name: &str,
+) -> ApiResult<(Zeroizing<String>, serde_json::Value)> {
+    let ssh = |private_key: String,
+               passphrase: Option<String>|
+     -> ApiResult<(Zeroizing<String>, serde_json::Value)> {
+        let info = itmgr_vault::sshkey::parse_private_key(&private_key, passphrase.as_deref())
+            .map_err(|m| ApiError::field("value", m))?;
+        let payload = Zeroizing::new(
+            serde_json::to_string(&SshKeyPayload {
+                private_key,
+                passphrase,
+            })
+            .map_err(|e| ApiError::Internal(e.to_string()))?,
+        );
+        let meta = serde_json::json!({ "algorithm": info.algorithm, "public_key": info.public_key, "fingerprint": info.fingerprint });
+        Ok((payload, meta))
+    };
+    match (kind, value) {
+        (SecretKind::SshKey, NewValue::SshKey { key, passphrase }) => {
+            ssh(key.expose().to_owned(), passphrase.map(|p| p.to_string()))
+        }
+        (SecretKind::SshKey, NewValue::GenerateSshKey) => {
+            let (private, _) = itmgr_vault::sshkey::generate_ed25519(&format!("itmgr:{name}"))
+                .map_err(ApiError::Internal)?;
+            ssh(private.to_string(), None)
+        }
+        (SecretKind::SshKey, NewValue::Plain(v)) => ssh(v.expose().to_owned(), None),
+        (_, NewValue::Plain(v)) => {
+            Ok((Zeroizing::new(v.expose().to_owned()), serde_json::json!({})))
+        }
+        (_, _) => Err(ApiError::field(
+            "kind",
+            "only ssh_key secrets take a key or can be generated",
+        )),
+    }
+}
+
+fn decode(kind: SecretKind, raw: Zeroizing<String>) -> ApiResult<Plain> {
+    if kind != SecretKind::SshKey {
+        return Ok(Plain {
+            value: raw,
+            passphrase: None,
+        });
+    }
+    let p: SshKeyPayload = serde_json::from_str(&raw)
+        .map_err(|_| ApiError::Internal("malformed ssh_key payload".into()))?;
+    Ok(Plain {
+        value: Zeroizing::new(p.private_key),
+        passphrase: p.passphrase.map(Zeroizing::new),
+    })
 }
 
 /// Lists secrets (metadata only).
@@ -64,10 +190,10 @@ pub async fn create(
 ) -> ApiResult<Secret> {
     let id = SecretId::new();
     let id_text = id.to_string();
-    let envelope = state.vault.seal(
-        binding(&id_text, input.kind, 1),
-        input.value.expose().as_bytes(),
-    );
+    let (plaintext, metadata) = prepare(input.kind, input.value, input.name.as_str())?;
+    let envelope = state
+        .vault
+        .seal(binding(&id_text, input.kind, 1), plaintext.as_bytes());
     let txn = state.db.begin().await?;
     let secret = repo::insert(
         &txn,
@@ -77,7 +203,7 @@ pub async fn create(
             kind: input.kind,
             description: input.description,
             tags: input.tags,
-            metadata: serde_json::json!({}),
+            metadata,
             envelope,
             created_by: Some(cap.principal().user_id),
             expires_at: input.expires_at,
@@ -152,19 +278,28 @@ pub async fn replace_value(
     ctx: &RequestContext,
     id: SecretId,
     version: i64,
-    raw: String,
+    raw: RawValue,
 ) -> ApiResult<Secret> {
     let txn = state.db.begin().await?;
     let current = repo::find_by_id(&txn, id)
         .await
         .map_err(not_found("secret"))?;
-    let value = SecretValue::parse(current.kind, raw)?;
+    let mut errors = FieldErrors::default();
+    let value = new_value(
+        current.kind,
+        raw.value,
+        raw.passphrase,
+        raw.generate,
+        &mut errors,
+    );
+    errors.finish()?;
+    let value = value.ok_or_else(|| ApiError::Internal("validated value missing".into()))?;
+    let (plaintext, metadata) = prepare(current.kind, value, &current.name)?;
     let next = current.value_version + 1;
     let id_text = id.to_string();
-    let envelope = state.vault.seal(
-        binding(&id_text, current.kind, next),
-        value.expose().as_bytes(),
-    );
+    let envelope = state
+        .vault
+        .seal(binding(&id_text, current.kind, next), plaintext.as_bytes());
     let secret = repo::replace_value(
         &txn,
         id,
@@ -172,7 +307,7 @@ pub async fn replace_value(
         Some(cap.principal().user_id),
         next,
         envelope,
-        serde_json::json!({}),
+        metadata,
     )
     .await?;
     Event::new(ctx, Some(cap.principal()), "secret.value_replace")
@@ -232,7 +367,7 @@ pub async fn reveal(
     ctx: &RequestContext,
     id: SecretId,
     password: &str,
-) -> ApiResult<Zeroizing<String>> {
+) -> ApiResult<Plain> {
     let principal = cap.principal();
     let keys = vec![format!("reveal:{}", principal.user_id)];
     if let Some(wait) = state.throttle.check(&keys) {
@@ -257,7 +392,7 @@ pub async fn reveal(
             .await?;
         return Err(ApiError::field("password", "is not your current password"));
     }
-    let value = open(state, &secret)?;
+    let value = decode(secret.kind, open(state, &secret)?)?;
     Event::new(ctx, Some(principal), "secret.reveal")
         .target("secret", id, Some(&secret.name))
         .write(state.db.conn())
@@ -342,7 +477,7 @@ pub async fn resolve(
     state: &AppState,
     _cap: &Capability<perm::SecretsUse>,
     reference: &SecretRef,
-) -> ApiResult<Zeroizing<String>> {
+) -> ApiResult<Plain> {
     let secret = match reference {
         SecretRef::Id(id) => repo::find_by_id(state.db.conn(), *id)
             .await
@@ -351,7 +486,7 @@ pub async fn resolve(
             .await?
             .ok_or(ApiError::NotFound("secret"))?,
     };
-    let value = open(state, &secret)?;
+    let value = decode(secret.kind, open(state, &secret)?)?;
     repo::touch(state.db.conn(), secret.id).await?;
     Ok(value)
 }

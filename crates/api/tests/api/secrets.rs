@@ -10,6 +10,7 @@ on_both_databases!(
     references_are_checked_at_save_time_and_resolved_for_runs,
     a_ciphertext_is_bound_to_its_row,
     a_wrong_master_key_stops_start_up,
+    ssh_keys_are_parsed_fingerprinted_and_generated,
 );
 
 const VALUE: &str = "s3cr3t-Value-For-Tests";
@@ -275,7 +276,7 @@ async fn references_are_checked_at_save_time_and_resolved_for_runs(backend: Back
     let value = resolve(&app.state, &cap, &SecretRef::Name("deploy/key".into()))
         .await
         .unwrap();
-    assert_eq!(value.as_str(), VALUE);
+    assert_eq!(value.value.as_str(), VALUE);
     let (_, meta) = app.get(&format!("/api/v1/secrets/{id}"), &admin).await;
     assert!(meta["last_used_at"].is_string(), "resolving stamps the use");
     app.cleanup().await;
@@ -332,6 +333,157 @@ async fn a_wrong_master_key_stops_start_up(backend: Backend) {
         itmgr_api::AppState::new(db, itmgr_api::ApiConfig::default(), &[7u8; 32])
             .await
             .is_ok()
+    );
+    app.cleanup().await;
+}
+
+fn keygen(dir: &std::path::Path, name: &str, args: &[&str]) -> (String, String) {
+    let path = dir.join(name);
+    let status = std::process::Command::new("ssh-keygen")
+        .args(args)
+        .arg("-q")
+        .arg("-C")
+        .arg("itmgr-test")
+        .arg("-f")
+        .arg(&path)
+        .status()
+        .expect("ssh-keygen runs");
+    assert!(status.success());
+    let out = std::process::Command::new("ssh-keygen")
+        .arg("-lf")
+        .arg(path.with_extension("pub"))
+        .output()
+        .unwrap();
+    let fingerprint = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    (std::fs::read_to_string(&path).unwrap(), fingerprint)
+}
+
+async fn ssh_keys_are_parsed_fingerprinted_and_generated(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (encrypted, fp_ed) = keygen(dir.path(), "ed", &["-t", "ed25519", "-N", "pass phrase 1"]);
+    let (rsa_pem, fp_rsa) = keygen(
+        dir.path(),
+        "rsa",
+        &["-t", "rsa", "-b", "2048", "-m", "PEM", "-N", ""],
+    );
+    let (ecdsa, fp_ec) = keygen(dir.path(), "ec", &["-t", "ecdsa", "-N", ""]);
+
+    let (status, body) = app
+        .post(
+            "/api/v1/secrets",
+            &admin,
+            json!({ "name": "k/ed", "kind": "ssh_key", "value": encrypted }),
+        )
+        .await;
+    assert_eq!(status, 422, "an encrypted key needs its passphrase: {body}");
+    assert!(body["details"]["fields"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("passphrase"));
+    let (status, body) = app
+        .post(
+            "/api/v1/secrets",
+            &admin,
+            json!({ "name": "k/ed", "kind": "ssh_key", "value": encrypted, "passphrase": "wrong" }),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = app.post("/api/v1/secrets", &admin, json!({ "name": "k/ed", "kind": "ssh_key", "value": encrypted, "passphrase": "pass phrase 1" })).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        body["fingerprint"],
+        fp_ed.as_str(),
+        "the same fingerprint as ssh-keygen -l"
+    );
+    assert_eq!(body["algorithm"], "ssh-ed25519");
+    let ed_id = body["id"].as_str().unwrap().to_owned();
+
+    for (name, key, fp) in [("k/rsa", &rsa_pem, &fp_rsa), ("k/ec", &ecdsa, &fp_ec)] {
+        let (status, body) = app
+            .post(
+                "/api/v1/secrets",
+                &admin,
+                json!({ "name": name, "kind": "ssh_key", "value": key }),
+            )
+            .await;
+        assert_eq!(status, 201, "{name}: {body}");
+        assert_eq!(body["fingerprint"], fp.as_str(), "{name}");
+        assert!(body["public_key"].as_str().unwrap().contains(' '));
+    }
+    let (status, body) = app.post("/api/v1/secrets", &admin, json!({ "name": "k/bad", "kind": "ssh_key", "value": "-----BEGIN OPENSSH PRIVATE KEY-----\ngarbage-material\n-----END OPENSSH PRIVATE KEY-----" })).await;
+    assert_eq!(status, 422);
+    assert!(
+        !body.to_string().contains("garbage-material"),
+        "errors never echo key material"
+    );
+
+    let (status, generated) = app
+        .post(
+            "/api/v1/secrets",
+            &admin,
+            json!({ "name": "k/gen", "kind": "ssh_key", "generate": true }),
+        )
+        .await;
+    assert_eq!(status, 201, "{generated}");
+    assert!(generated["public_key"]
+        .as_str()
+        .unwrap()
+        .starts_with("ssh-ed25519 "));
+    let gen_id = generated["id"].as_str().unwrap().to_owned();
+    let (status, _) = app
+        .post(
+            "/api/v1/secrets",
+            &admin,
+            json!({ "name": "p/gen", "kind": "password", "generate": true }),
+        )
+        .await;
+    assert_eq!(status, 422);
+
+    let (_, revealed) = app
+        .post(
+            &format!("/api/v1/secrets/{gen_id}/reveal"),
+            &admin,
+            json!({ "password": ADMIN_PASSWORD }),
+        )
+        .await;
+    assert!(revealed["value"]
+        .as_str()
+        .unwrap()
+        .starts_with("-----BEGIN OPENSSH PRIVATE KEY-----"));
+    assert!(revealed["passphrase"].is_null());
+    let (_, revealed) = app
+        .post(
+            &format!("/api/v1/secrets/{ed_id}/reveal"),
+            &admin,
+            json!({ "password": ADMIN_PASSWORD }),
+        )
+        .await;
+    assert_eq!(revealed["value"].as_str().unwrap().trim(), encrypted.trim());
+    assert_eq!(revealed["passphrase"], "pass phrase 1");
+
+    // Rotating the key pair: a new fingerprint, the old value gone.
+    let (status, rotated) = json_of(
+        app.call(
+            Method::PUT,
+            &format!("/api/v1/secrets/{gen_id}/value"),
+            Some(&admin),
+            Some(json!({ "version": 1, "generate": true })),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{rotated}");
+    assert_ne!(rotated["fingerprint"], generated["fingerprint"]);
+    let (_, audit_all) = app.get("/api/v1/audit?limit=500", &admin).await;
+    assert!(
+        !audit_all.to_string().contains("PRIVATE KEY")
+            && !audit_all.to_string().contains("pass phrase 1")
     );
     app.cleanup().await;
 }
