@@ -18,6 +18,9 @@ pub enum SecretKind {
     Token,
     /// An SSH private key (OpenSSH or PEM; ed25519, RSA, ECDSA), optionally passphrase-protected.
     SshKey,
+    /// What a host logs in with: a user name plus a password and/or an `ssh_key` secret,
+    /// and an optional become (sudo) password.
+    SshCredential,
 }
 
 impl SecretKind {
@@ -28,6 +31,7 @@ impl SecretKind {
             SecretKind::Password => "password",
             SecretKind::Token => "token",
             SecretKind::SshKey => "ssh_key",
+            SecretKind::SshCredential => "ssh_credential",
         }
     }
 }
@@ -40,9 +44,10 @@ impl FromStr for SecretKind {
             "password" => Ok(Self::Password),
             "token" => Ok(Self::Token),
             "ssh_key" => Ok(Self::SshKey),
+            "ssh_credential" => Ok(Self::SshCredential),
             _ => Err(ValueError {
                 field: "kind",
-                message: "must be one of text, password, token, ssh_key".into(),
+                message: "must be one of text, password, token, ssh_key, ssh_credential".into(),
             }),
         }
     }
@@ -148,7 +153,7 @@ impl SecretValue {
                     return Err(err("must be at most 16 KiB"));
                 }
             }
-            SecretKind::Password | SecretKind::Token => {
+            SecretKind::Password | SecretKind::Token | SecretKind::SshCredential => {
                 if raw.len() > 4096 {
                     return Err(err("must be at most 4 KiB"));
                 }

@@ -43,6 +43,10 @@ pub struct Secret {
     pub public_key: Option<String>,
     /// For SSH keys: `SHA256:…`.
     pub fingerprint: Option<String>,
+    /// For SSH credentials: the remote user name.
+    pub username: Option<String>,
+    /// For SSH credentials: the `ssh_key` secret used to log in.
+    pub key_secret_id: Option<Uuid>,
 }
 
 impl From<SecretRow> for Secret {
@@ -57,6 +61,8 @@ impl From<SecretRow> for Secret {
             algorithm: meta("algorithm"),
             public_key: meta("public_key"),
             fingerprint: meta("fingerprint"),
+            username: meta("username"),
+            key_secret_id: meta("key_secret_id").and_then(|v| v.parse().ok()),
             id: s.id.as_uuid(),
             name: s.name,
             kind: s.kind,
@@ -170,6 +176,12 @@ pub struct CreateSecretRequest {
     /// For `ssh_key`: generate an ed25519 key pair on the server instead of taking `value`.
     #[serde(default)]
     pub generate: bool,
+    /// For `ssh_credential`: the remote user name (`value` is then its password, optional with `key_secret`).
+    pub username: Option<String>,
+    /// For `ssh_credential`: name or id of the `ssh_key` secret to log in with.
+    pub key_secret: Option<String>,
+    /// For `ssh_credential`: the become (sudo) password.
+    pub become_password: Option<String>,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -194,13 +206,15 @@ pub async fn create_secret(
     let cap = p.require::<perm::SecretsCreate>()?;
     let mut errors = FieldErrors::default();
     let name = errors.check(SecretName::parse(&body.name));
-    let value = services::secrets::new_value(
-        body.kind,
-        body.value,
-        body.passphrase,
-        body.generate,
-        &mut errors,
-    );
+    let raw = services::secrets::RawValue {
+        value: body.value,
+        passphrase: body.passphrase,
+        generate: body.generate,
+        username: body.username,
+        key_secret: body.key_secret,
+        become_password: body.become_password,
+    };
+    let value = services::secrets::new_value(body.kind, raw, &mut errors);
     let tags = parse_tags(body.tags, &mut errors);
     check_description(&body.description, &mut errors);
     errors.finish()?;
@@ -279,6 +293,12 @@ pub struct ReplaceValueRequest {
     /// For `ssh_key`: generate a new ed25519 key pair.
     #[serde(default)]
     pub generate: bool,
+    /// For `ssh_credential`: the remote user name.
+    pub username: Option<String>,
+    /// For `ssh_credential`: name or id of the `ssh_key` secret.
+    pub key_secret: Option<String>,
+    /// For `ssh_credential`: the become (sudo) password.
+    pub become_password: Option<String>,
 }
 
 impl std::fmt::Debug for ReplaceValueRequest {
@@ -304,6 +324,9 @@ pub async fn replace_secret_value(
         value: body.value,
         passphrase: body.passphrase,
         generate: body.generate,
+        username: body.username,
+        key_secret: body.key_secret,
+        become_password: body.become_password,
     };
     Ok(axum::Json(
         services::secrets::replace_value(&state, cap, &ctx, id, body.version, input)
@@ -355,6 +378,10 @@ pub struct RevealedSecret {
     pub value: String,
     /// For passphrase-protected SSH keys: the passphrase.
     pub passphrase: Option<String>,
+    /// For SSH credentials: the user name (`value` is the password, empty when there is none).
+    pub username: Option<String>,
+    /// For SSH credentials: the become password.
+    pub become_password: Option<String>,
 }
 
 impl std::fmt::Debug for RevealedSecret {
@@ -378,6 +405,8 @@ pub async fn reveal_secret(
     Ok(axum::Json(RevealedSecret {
         value: value.value.to_string(),
         passphrase: value.passphrase.map(|p| p.to_string()),
+        username: value.username,
+        become_password: value.become_password.map(|p| p.to_string()),
     }))
 }
 

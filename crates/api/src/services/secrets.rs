@@ -48,6 +48,17 @@ pub enum NewValue {
     },
     /// Generate an ed25519 key pair on the server.
     GenerateSshKey,
+    /// A login: user name, password and/or key secret, become password.
+    Credential {
+        /// The remote user.
+        username: String,
+        /// Its password, if it logs in (or also logs in) with one.
+        password: Option<SecretValue>,
+        /// Name or id of an `ssh_key` secret to log in with.
+        key_secret: Option<String>,
+        /// The sudo/become password.
+        become_password: Option<SecretValue>,
+    },
 }
 
 /// A value as it arrives in a request, parsed by [`new_value`] once the kind is known.
@@ -59,16 +70,62 @@ pub struct RawValue {
     pub passphrase: Option<String>,
     /// For SSH keys: generate a new key pair.
     pub generate: bool,
+    /// For SSH credentials: the remote user name.
+    pub username: Option<String>,
+    /// For SSH credentials: name or id of the `ssh_key` secret to log in with.
+    pub key_secret: Option<String>,
+    /// For SSH credentials: the become (sudo) password.
+    pub become_password: Option<String>,
 }
 
 /// Validates a submitted value for `kind`, recording problems in `errors`.
-pub fn new_value(
-    kind: SecretKind,
-    value: Option<String>,
-    passphrase: Option<String>,
-    generate: bool,
-    errors: &mut FieldErrors,
-) -> Option<NewValue> {
+pub fn new_value(kind: SecretKind, raw: RawValue, errors: &mut FieldErrors) -> Option<NewValue> {
+    let RawValue {
+        value,
+        passphrase,
+        generate,
+        username,
+        key_secret,
+        become_password,
+    } = raw;
+    if kind == SecretKind::SshCredential {
+        let username = username.unwrap_or_default();
+        let ok = (1..=64).contains(&username.len())
+            && !username.starts_with('-')
+            && username
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !ok {
+            errors.add(
+                "username",
+                "must be 1 to 64 letters, digits, '.', '_' or '-', not starting with '-'",
+            );
+        }
+        let password = value
+            .filter(|v| !v.is_empty())
+            .map(|v| SecretValue::parse(kind, v))
+            .transpose();
+        let password = errors.check(password).flatten();
+        let become_password = become_password
+            .filter(|v| !v.is_empty())
+            .map(|v| SecretValue::parse(kind, v))
+            .transpose()
+            .map_err(|mut e| {
+                e.field = "become_password";
+                e
+            });
+        let become_password = errors.check(become_password).flatten();
+        let key_secret = key_secret.filter(|k| !k.trim().is_empty());
+        if password.is_none() && key_secret.is_none() {
+            errors.add("value", "give a password, a key_secret, or both");
+        }
+        return ok.then_some(NewValue::Credential {
+            username,
+            password,
+            key_secret,
+            become_password,
+        });
+    }
     if generate {
         if kind != SecretKind::SshKey {
             errors.add("generate", "only ssh_key secrets can be generated");
@@ -96,12 +153,78 @@ pub struct Plain {
     pub value: Zeroizing<String>,
     /// The key's passphrase, for SSH keys that have one.
     pub passphrase: Option<Zeroizing<String>>,
+    /// For SSH credentials: the user name.
+    pub username: Option<String>,
+    /// For SSH credentials: the become password.
+    pub become_password: Option<Zeroizing<String>>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CredentialPayload {
+    username: String,
+    password: Option<String>,
+    become_password: Option<String>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct SshKeyPayload {
     private_key: String,
     passphrase: Option<String>,
+}
+
+/// Like [`prepare`], resolving an SSH credential's key secret first.
+async fn prepare_with_refs(
+    state: &AppState,
+    kind: SecretKind,
+    value: NewValue,
+    name: &str,
+) -> ApiResult<(Zeroizing<String>, serde_json::Value)> {
+    let NewValue::Credential {
+        username,
+        password,
+        key_secret,
+        become_password,
+    } = value
+    else {
+        return prepare(kind, value, name);
+    };
+    let key = match key_secret {
+        None => None,
+        Some(r) => {
+            let found = match r.trim().parse::<SecretId>() {
+                Ok(id) => repo::find_by_id(state.db.conn(), id).await.ok(),
+                Err(_) => repo::find_by_name(state.db.conn(), r.trim()).await?,
+            };
+            match found {
+                Some(k) if k.kind == SecretKind::SshKey => Some(k),
+                Some(_) => {
+                    return Err(ApiError::field("key_secret", "must name an ssh_key secret"))
+                }
+                None => {
+                    return Err(ApiError::field(
+                        "key_secret",
+                        format!("no secret named {:?}", r.trim()),
+                    ))
+                }
+            }
+        }
+    };
+    let payload = CredentialPayload {
+        username: username.clone(),
+        password: password.map(|p| p.expose().to_owned()),
+        become_password: become_password.map(|p| p.expose().to_owned()),
+    };
+    let text = Zeroizing::new(
+        serde_json::to_string(&payload).map_err(|e| ApiError::Internal(e.to_string()))?,
+    );
+    let meta = serde_json::json!({
+        "username": username,
+        "key_secret_id": key.as_ref().map(|k| k.id.to_string()),
+        "has_password": payload.password.is_some(),
+        "has_become_password": payload.become_password.is_some(),
+    });
+    drop(payload);
+    Ok((text, meta))
 }
 
 /// Turns a submitted value into the plaintext to seal and its public metadata.
@@ -146,18 +269,33 @@ fn prepare(
 }
 
 fn decode(kind: SecretKind, raw: Zeroizing<String>) -> ApiResult<Plain> {
-    if kind != SecretKind::SshKey {
-        return Ok(Plain {
+    let malformed = |_| ApiError::Internal(format!("malformed {kind} payload"));
+    match kind {
+        SecretKind::SshKey => {
+            let p: SshKeyPayload = serde_json::from_str(&raw).map_err(malformed)?;
+            Ok(Plain {
+                value: Zeroizing::new(p.private_key),
+                passphrase: p.passphrase.map(Zeroizing::new),
+                username: None,
+                become_password: None,
+            })
+        }
+        SecretKind::SshCredential => {
+            let p: CredentialPayload = serde_json::from_str(&raw).map_err(malformed)?;
+            Ok(Plain {
+                value: Zeroizing::new(p.password.unwrap_or_default()),
+                passphrase: None,
+                username: Some(p.username),
+                become_password: p.become_password.map(Zeroizing::new),
+            })
+        }
+        _ => Ok(Plain {
             value: raw,
             passphrase: None,
-        });
+            username: None,
+            become_password: None,
+        }),
     }
-    let p: SshKeyPayload = serde_json::from_str(&raw)
-        .map_err(|_| ApiError::Internal("malformed ssh_key payload".into()))?;
-    Ok(Plain {
-        value: Zeroizing::new(p.private_key),
-        passphrase: p.passphrase.map(Zeroizing::new),
-    })
 }
 
 /// Lists secrets (metadata only).
@@ -190,7 +328,8 @@ pub async fn create(
 ) -> ApiResult<Secret> {
     let id = SecretId::new();
     let id_text = id.to_string();
-    let (plaintext, metadata) = prepare(input.kind, input.value, input.name.as_str())?;
+    let (plaintext, metadata) =
+        prepare_with_refs(state, input.kind, input.value, input.name.as_str()).await?;
     let envelope = state
         .vault
         .seal(binding(&id_text, input.kind, 1), plaintext.as_bytes());
@@ -285,16 +424,11 @@ pub async fn replace_value(
         .await
         .map_err(not_found("secret"))?;
     let mut errors = FieldErrors::default();
-    let value = new_value(
-        current.kind,
-        raw.value,
-        raw.passphrase,
-        raw.generate,
-        &mut errors,
-    );
+    let value = new_value(current.kind, raw, &mut errors);
     errors.finish()?;
     let value = value.ok_or_else(|| ApiError::Internal("validated value missing".into()))?;
-    let (plaintext, metadata) = prepare(current.kind, value, &current.name)?;
+    let (plaintext, metadata) =
+        prepare_with_refs(state, current.kind, value, &current.name).await?;
     let next = current.value_version + 1;
     let id_text = id.to_string();
     let envelope = state
@@ -327,7 +461,22 @@ pub async fn usage(
     id: SecretId,
 ) -> ApiResult<Vec<String>> {
     get(state, cap, id).await?;
-    Ok(Vec::new())
+    used_by(state.db.conn(), id).await
+}
+
+/// Today the only users are SSH credentials pointing at a key; later modules add theirs here.
+async fn used_by(db: &impl itmgr_storage::ConnectionTrait, id: SecretId) -> ApiResult<Vec<String>> {
+    let id_text = id.to_string();
+    Ok(repo::all(db)
+        .await?
+        .into_iter()
+        .filter(|s| {
+            s.kind == SecretKind::SshCredential
+                && s.metadata.get("key_secret_id").and_then(|v| v.as_str())
+                    == Some(id_text.as_str())
+        })
+        .map(|s| format!("secret:{}", s.name))
+        .collect())
 }
 
 /// Deletes a secret; refused with 409 while something uses it, unless forced.
@@ -342,7 +491,7 @@ pub async fn delete(
     let secret = repo::find_by_id(&txn, id)
         .await
         .map_err(not_found("secret"))?;
-    let used_by: Vec<String> = Vec::new();
+    let used_by = used_by(&txn, id).await?;
     if !used_by.is_empty() && !force {
         return Err(ApiError::Conflict {
             message: format!("The secret is in use by {}.", used_by.join(", ")),

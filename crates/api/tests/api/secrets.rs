@@ -11,6 +11,7 @@ on_both_databases!(
     a_ciphertext_is_bound_to_its_row,
     a_wrong_master_key_stops_start_up,
     ssh_keys_are_parsed_fingerprinted_and_generated,
+    ssh_credentials_reference_keys_and_keys_in_use_are_not_deleted,
 );
 
 const VALUE: &str = "s3cr3t-Value-For-Tests";
@@ -485,5 +486,111 @@ async fn ssh_keys_are_parsed_fingerprinted_and_generated(backend: Backend) {
         !audit_all.to_string().contains("PRIVATE KEY")
             && !audit_all.to_string().contains("pass phrase 1")
     );
+    app.cleanup().await;
+}
+
+async fn ssh_credentials_reference_keys_and_keys_in_use_are_not_deleted(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let (_, key) = app
+        .post(
+            "/api/v1/secrets",
+            &admin,
+            json!({ "name": "keys/deploy", "kind": "ssh_key", "generate": true }),
+        )
+        .await;
+    let key_id = key["id"].as_str().unwrap().to_owned();
+    create(&app, &admin, "plain", "password", VALUE).await;
+
+    for (body, field) in [
+        (
+            json!({ "name": "c", "kind": "ssh_credential", "username": "-oProxyCommand=x", "value": "pw-1" }),
+            "username",
+        ),
+        (
+            json!({ "name": "c", "kind": "ssh_credential", "username": "deploy" }),
+            "value",
+        ),
+        (
+            json!({ "name": "c", "kind": "ssh_credential", "username": "deploy", "key_secret": "plain" }),
+            "key_secret",
+        ),
+        (
+            json!({ "name": "c", "kind": "ssh_credential", "username": "deploy", "key_secret": "nope" }),
+            "key_secret",
+        ),
+    ] {
+        let (status, err) = app.post("/api/v1/secrets", &admin, body).await;
+        assert_eq!(status, 422, "{err}");
+        assert!(
+            err["details"]["fields"][field].is_string(),
+            "{field}: {err}"
+        );
+    }
+    let (status, cred) = app
+        .post("/api/v1/secrets", &admin, json!({ "name": "hosts/web", "kind": "ssh_credential", "username": "deploy", "key_secret": "keys/deploy", "become_password": "Sudo-Pass-77" }))
+        .await;
+    assert_eq!(status, 201, "{cred}");
+    assert_eq!(cred["username"], "deploy");
+    assert_eq!(cred["key_secret_id"], key_id.as_str());
+    assert!(!cred.to_string().contains("Sudo-Pass-77"));
+
+    let (_, usage) = app
+        .get(&format!("/api/v1/secrets/{key_id}/usage"), &admin)
+        .await;
+    assert_eq!(usage["items"], json!(["secret:hosts/web"]));
+    let (status, body) = json_of(
+        app.call(
+            Method::DELETE,
+            &format!("/api/v1/secrets/{key_id}"),
+            Some(&admin),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 409, "a key in use is not deleted: {body}");
+    assert!(body["message"].as_str().unwrap().contains("hosts/web"));
+
+    let (_, revealed) = app
+        .post(
+            &format!("/api/v1/secrets/{}/reveal", cred["id"].as_str().unwrap()),
+            &admin,
+            json!({ "password": ADMIN_PASSWORD }),
+        )
+        .await;
+    assert_eq!(revealed["username"], "deploy");
+    assert_eq!(revealed["become_password"], "Sudo-Pass-77");
+    assert_eq!(revealed["value"], "");
+
+    let runner = itmgr_auth::Principal::new(
+        itmgr_domain::UserId::new(),
+        "runner".into(),
+        itmgr_domain::Role::Operator,
+        itmgr_auth::PrincipalKind::Session(itmgr_domain::SessionId::new()),
+    );
+    let cap = runner.require::<itmgr_auth::perm::SecretsUse>().unwrap();
+    let resolved = resolve(&app.state, &cap, &SecretRef::Name("hosts/web".into()))
+        .await
+        .unwrap();
+    assert_eq!(resolved.username.as_deref(), Some("deploy"));
+    assert_eq!(
+        resolved.become_password.as_deref().map(|s| s.as_str()),
+        Some("Sudo-Pass-77")
+    );
+
+    assert_eq!(
+        app.call(
+            Method::DELETE,
+            &format!("/api/v1/secrets/{key_id}?force=true"),
+            Some(&admin),
+            None
+        )
+        .await
+        .status(),
+        204
+    );
+    let deletes = audit(&app, &admin, "secret.delete").await;
+    assert_eq!(deletes[0]["diff"]["forced"], true);
     app.cleanup().await;
 }
