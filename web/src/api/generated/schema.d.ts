@@ -509,16 +509,26 @@ export interface components {
         };
         /** @description A new secret. */
         CreateSecretRequest: {
+            /** @description For `ssh_credential`: the become (sudo) password. */
+            become_password?: string | null;
             description?: string;
             /** Format: date-time */
             expires_at?: string | null;
+            /** @description For `ssh_key`: generate an ed25519 key pair on the server instead of taking `value`. */
+            generate?: boolean;
+            /** @description For `ssh_credential`: name or id of the `ssh_key` secret to log in with. */
+            key_secret?: string | null;
             kind: components["schemas"]["SecretKind"];
             name: string;
+            /** @description For `ssh_key`: the passphrase of an encrypted key. */
+            passphrase?: string | null;
             tags?: {
                 [key: string]: string;
             } | null;
-            /** @description The value; it is never returned. */
-            value: string;
+            /** @description For `ssh_credential`: the remote user name (`value` is then its password, optional with `key_secret`). */
+            username?: string | null;
+            /** @description The value; it is never returned. Omit it with `generate: true`. */
+            value?: string | null;
         };
         /** @description A new user. */
         CreateUserRequest: {
@@ -595,7 +605,17 @@ export interface components {
         };
         /** @description A replacement value. */
         ReplaceValueRequest: {
-            value: string;
+            /** @description For `ssh_credential`: the become (sudo) password. */
+            become_password?: string | null;
+            /** @description For `ssh_key`: generate a new ed25519 key pair. */
+            generate?: boolean;
+            /** @description For `ssh_credential`: name or id of the `ssh_key` secret. */
+            key_secret?: string | null;
+            /** @description For `ssh_key`: the passphrase of an encrypted key. */
+            passphrase?: string | null;
+            /** @description For `ssh_credential`: the remote user name. */
+            username?: string | null;
+            value?: string | null;
             /** Format: int64 */
             version: number;
         };
@@ -610,6 +630,13 @@ export interface components {
         };
         /** @description A revealed value. */
         RevealedSecret: {
+            /** @description For SSH credentials: the become password. */
+            become_password?: string | null;
+            /** @description For passphrase-protected SSH keys: the passphrase. */
+            passphrase?: string | null;
+            /** @description For SSH credentials: the user name (`value` is the password, empty when there is none). */
+            username?: string | null;
+            /** @description The value (for SSH keys, the private key). */
             value: string;
         };
         /**
@@ -619,6 +646,8 @@ export interface components {
         Role: "admin" | "operator" | "viewer";
         /** @description A secret's metadata. The value is never part of it. */
         Secret: {
+            /** @description For SSH keys: the key algorithm, e.g. `ssh-ed25519`. */
+            algorithm?: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: uuid */
@@ -626,12 +655,21 @@ export interface components {
             description: string;
             /** Format: date-time */
             expires_at?: string | null;
+            /** @description For SSH keys: `SHA256:…`. */
+            fingerprint?: string | null;
             /** Format: uuid */
             id: string;
+            /**
+             * Format: uuid
+             * @description For SSH credentials: the `ssh_key` secret used to log in.
+             */
+            key_secret_id?: string | null;
             kind: components["schemas"]["SecretKind"];
             /** Format: date-time */
             last_used_at?: string | null;
             name: string;
+            /** @description For SSH keys: the public key in `authorized_keys` format. */
+            public_key?: string | null;
             /** @description `global` (project scopes later). */
             scope: string;
             tags: {
@@ -641,6 +679,8 @@ export interface components {
             updated_at: string;
             /** Format: uuid */
             updated_by?: string | null;
+            /** @description For SSH credentials: the remote user name. */
+            username?: string | null;
             /**
              * Format: int64
              * @description Bumped on every value replacement.
@@ -656,7 +696,7 @@ export interface components {
          * @description The kinds of secret the vault stores. Each has its own validation.
          * @enum {string}
          */
-        SecretKind: "text" | "password" | "token";
+        SecretKind: "text" | "password" | "token" | "ssh_key" | "ssh_credential";
         /** @description One page of results and the total. */
         SecretPage: {
             /** @description The rows. */
