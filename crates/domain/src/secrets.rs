@@ -21,6 +21,8 @@ pub enum SecretKind {
     /// What a host logs in with: a user name plus a password and/or an `ssh_key` secret,
     /// and an optional become (sudo) password.
     SshCredential,
+    /// Opaque bytes with a file name (kubeconfig, certificate), up to 1 MiB, sent base64-encoded.
+    File,
 }
 
 impl SecretKind {
@@ -32,6 +34,7 @@ impl SecretKind {
             SecretKind::Token => "token",
             SecretKind::SshKey => "ssh_key",
             SecretKind::SshCredential => "ssh_credential",
+            SecretKind::File => "file",
         }
     }
 }
@@ -45,9 +48,11 @@ impl FromStr for SecretKind {
             "token" => Ok(Self::Token),
             "ssh_key" => Ok(Self::SshKey),
             "ssh_credential" => Ok(Self::SshCredential),
+            "file" => Ok(Self::File),
             _ => Err(ValueError {
                 field: "kind",
-                message: "must be one of text, password, token, ssh_key, ssh_credential".into(),
+                message: "must be one of text, password, token, ssh_key, ssh_credential, file"
+                    .into(),
             }),
         }
     }
@@ -151,6 +156,12 @@ impl SecretValue {
             SecretKind::SshKey => {
                 if raw.len() > 16 * 1024 {
                     return Err(err("must be at most 16 KiB"));
+                }
+            }
+            SecretKind::File => {
+                // Base64 of at most 1 MiB; the decoded size is checked where it is decoded.
+                if raw.len() > 1_400_000 {
+                    return Err(err("must be at most 1 MiB"));
                 }
             }
             SecretKind::Password | SecretKind::Token | SecretKind::SshCredential => {

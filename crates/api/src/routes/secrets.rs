@@ -47,6 +47,12 @@ pub struct Secret {
     pub username: Option<String>,
     /// For SSH credentials: the `ssh_key` secret used to log in.
     pub key_secret_id: Option<Uuid>,
+    /// For files: the file name.
+    pub file_name: Option<String>,
+    /// For files: the size in bytes.
+    pub size: Option<u64>,
+    /// For files: the SHA-256 of the content, hex.
+    pub sha256: Option<String>,
 }
 
 impl From<SecretRow> for Secret {
@@ -63,6 +69,9 @@ impl From<SecretRow> for Secret {
             fingerprint: meta("fingerprint"),
             username: meta("username"),
             key_secret_id: meta("key_secret_id").and_then(|v| v.parse().ok()),
+            file_name: meta("file_name"),
+            size: s.metadata.get("size").and_then(|v| v.as_u64()),
+            sha256: meta("sha256"),
             id: s.id.as_uuid(),
             name: s.name,
             kind: s.kind,
@@ -182,6 +191,8 @@ pub struct CreateSecretRequest {
     pub key_secret: Option<String>,
     /// For `ssh_credential`: the become (sudo) password.
     pub become_password: Option<String>,
+    /// For `file`: the file name (`value` is then the base64 content, at most 1 MiB decoded).
+    pub file_name: Option<String>,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -213,6 +224,7 @@ pub async fn create_secret(
         username: body.username,
         key_secret: body.key_secret,
         become_password: body.become_password,
+        file_name: body.file_name,
     };
     let value = services::secrets::new_value(body.kind, raw, &mut errors);
     let tags = parse_tags(body.tags, &mut errors);
@@ -299,6 +311,8 @@ pub struct ReplaceValueRequest {
     pub key_secret: Option<String>,
     /// For `ssh_credential`: the become (sudo) password.
     pub become_password: Option<String>,
+    /// For `file`: the file name.
+    pub file_name: Option<String>,
 }
 
 impl std::fmt::Debug for ReplaceValueRequest {
@@ -327,6 +341,7 @@ pub async fn replace_secret_value(
         username: body.username,
         key_secret: body.key_secret,
         become_password: body.become_password,
+        file_name: body.file_name,
     };
     Ok(axum::Json(
         services::secrets::replace_value(&state, cap, &ctx, id, body.version, input)
@@ -382,6 +397,8 @@ pub struct RevealedSecret {
     pub username: Option<String>,
     /// For SSH credentials: the become password.
     pub become_password: Option<String>,
+    /// For files: the file name (`value` is the base64 content).
+    pub file_name: Option<String>,
 }
 
 impl std::fmt::Debug for RevealedSecret {
@@ -407,6 +424,7 @@ pub async fn reveal_secret(
         passphrase: value.passphrase.map(|p| p.to_string()),
         username: value.username,
         become_password: value.become_password.map(|p| p.to_string()),
+        file_name: value.file_name,
     }))
 }
 

@@ -59,6 +59,13 @@ pub enum NewValue {
         /// The sudo/become password.
         become_password: Option<SecretValue>,
     },
+    /// A file's bytes and name.
+    File {
+        /// The file name.
+        file_name: String,
+        /// The content.
+        content: Zeroizing<Vec<u8>>,
+    },
 }
 
 /// A value as it arrives in a request, parsed by [`new_value`] once the kind is known.
@@ -76,7 +83,12 @@ pub struct RawValue {
     pub key_secret: Option<String>,
     /// For SSH credentials: the become (sudo) password.
     pub become_password: Option<String>,
+    /// For files: the file name.
+    pub file_name: Option<String>,
 }
+
+/// The largest file secret, decoded.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 
 /// Validates a submitted value for `kind`, recording problems in `errors`.
 pub fn new_value(kind: SecretKind, raw: RawValue, errors: &mut FieldErrors) -> Option<NewValue> {
@@ -87,7 +99,45 @@ pub fn new_value(kind: SecretKind, raw: RawValue, errors: &mut FieldErrors) -> O
         username,
         key_secret,
         become_password,
+        file_name,
     } = raw;
+    if kind == SecretKind::File {
+        use base64::Engine;
+        let name = file_name.unwrap_or_default();
+        let name_ok = (1..=255).contains(&name.len())
+            && name != "."
+            && name != ".."
+            && !name
+                .chars()
+                .any(|c| c == '/' || c == '\\' || c.is_control());
+        if !name_ok {
+            errors.add(
+                "file_name",
+                "must be 1 to 255 characters without '/', '\\' or control characters",
+            );
+        }
+        let Some(raw) = value else {
+            errors.add("value", "is required (the file's content, base64-encoded)");
+            return None;
+        };
+        let checked = errors.check(SecretValue::parse(kind, raw))?;
+        let content =
+            match base64::engine::general_purpose::STANDARD.decode(checked.expose().trim()) {
+                Ok(bytes) if bytes.len() <= MAX_FILE_BYTES => Zeroizing::new(bytes),
+                Ok(_) => {
+                    errors.add("value", "must be at most 1 MiB");
+                    return None;
+                }
+                Err(_) => {
+                    errors.add("value", "must be base64-encoded");
+                    return None;
+                }
+            };
+        return name_ok.then_some(NewValue::File {
+            file_name: name,
+            content,
+        });
+    }
     if kind == SecretKind::SshCredential {
         let username = username.unwrap_or_default();
         let ok = (1..=64).contains(&username.len())
@@ -157,6 +207,14 @@ pub struct Plain {
     pub username: Option<String>,
     /// For SSH credentials: the become password.
     pub become_password: Option<Zeroizing<String>>,
+    /// For files: the file name (`value` is the base64 content).
+    pub file_name: Option<String>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct FilePayload {
+    file_name: String,
+    content_base64: String,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -258,6 +316,24 @@ fn prepare(
             ssh(private.to_string(), None)
         }
         (SecretKind::SshKey, NewValue::Plain(v)) => ssh(v.expose().to_owned(), None),
+        (SecretKind::File, NewValue::File { file_name, content }) => {
+            use base64::Engine;
+            use sha2::Digest;
+            let payload = FilePayload {
+                file_name: file_name.clone(),
+                content_base64: base64::engine::general_purpose::STANDARD.encode(&*content),
+            };
+            let text = Zeroizing::new(
+                serde_json::to_string(&payload).map_err(|e| ApiError::Internal(e.to_string()))?,
+            );
+            let meta = serde_json::json!({
+                "file_name": file_name,
+                "size": content.len(),
+                "sha256": hex::encode(sha2::Sha256::digest(&*content)),
+            });
+            drop(payload);
+            Ok((text, meta))
+        }
         (_, NewValue::Plain(v)) => {
             Ok((Zeroizing::new(v.expose().to_owned()), serde_json::json!({})))
         }
@@ -278,6 +354,7 @@ fn decode(kind: SecretKind, raw: Zeroizing<String>) -> ApiResult<Plain> {
                 passphrase: p.passphrase.map(Zeroizing::new),
                 username: None,
                 become_password: None,
+                file_name: None,
             })
         }
         SecretKind::SshCredential => {
@@ -287,6 +364,17 @@ fn decode(kind: SecretKind, raw: Zeroizing<String>) -> ApiResult<Plain> {
                 passphrase: None,
                 username: Some(p.username),
                 become_password: p.become_password.map(Zeroizing::new),
+                file_name: None,
+            })
+        }
+        SecretKind::File => {
+            let p: FilePayload = serde_json::from_str(&raw).map_err(malformed)?;
+            Ok(Plain {
+                value: Zeroizing::new(p.content_base64),
+                passphrase: None,
+                username: None,
+                become_password: None,
+                file_name: Some(p.file_name),
             })
         }
         _ => Ok(Plain {
@@ -294,6 +382,7 @@ fn decode(kind: SecretKind, raw: Zeroizing<String>) -> ApiResult<Plain> {
             passphrase: None,
             username: None,
             become_password: None,
+            file_name: None,
         }),
     }
 }

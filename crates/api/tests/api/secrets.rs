@@ -12,6 +12,7 @@ on_both_databases!(
     a_wrong_master_key_stops_start_up,
     ssh_keys_are_parsed_fingerprinted_and_generated,
     ssh_credentials_reference_keys_and_keys_in_use_are_not_deleted,
+    file_secrets_keep_bytes_name_size_and_digest,
 );
 
 const VALUE: &str = "s3cr3t-Value-For-Tests";
@@ -592,5 +593,43 @@ async fn ssh_credentials_reference_keys_and_keys_in_use_are_not_deleted(backend:
     );
     let deletes = audit(&app, &admin, "secret.delete").await;
     assert_eq!(deletes[0]["diff"]["forced"], true);
+    app.cleanup().await;
+}
+
+async fn file_secrets_keep_bytes_name_size_and_digest(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    // "apiVersion: v1\nkind: Config\n" with a NUL byte: any bytes survive.
+    let content_b64 = "YXBpVmVyc2lvbjogdjEKa2luZDogQ29uZmlnCgA=";
+    let (status, body) = app.post("/api/v1/secrets", &admin, json!({ "name": "k8s/prod", "kind": "file", "file_name": "../kubeconfig", "value": "not base64!" })).await;
+    assert_eq!(status, 422);
+    assert!(
+        body["details"]["fields"]["file_name"].is_string()
+            && body["details"]["fields"]["value"].is_string(),
+        "{body}"
+    );
+    let (status, file) = app.post("/api/v1/secrets", &admin, json!({ "name": "k8s/prod", "kind": "file", "file_name": "kubeconfig", "value": content_b64 })).await;
+    assert_eq!(status, 201, "{file}");
+    assert_eq!(file["file_name"], "kubeconfig");
+    assert_eq!(file["size"], 29);
+    assert_eq!(file["sha256"].as_str().unwrap().len(), 64);
+    let (_, revealed) = app
+        .post(
+            &format!("/api/v1/secrets/{}/reveal", file["id"].as_str().unwrap()),
+            &admin,
+            json!({ "password": ADMIN_PASSWORD }),
+        )
+        .await;
+    assert_eq!(revealed["value"], content_b64);
+    assert_eq!(revealed["file_name"], "kubeconfig");
+    let too_big = "A".repeat(1_500_000);
+    let (status, _) = app
+        .post(
+            "/api/v1/secrets",
+            &admin,
+            json!({ "name": "big", "kind": "file", "file_name": "big.bin", "value": too_big }),
+        )
+        .await;
+    assert_eq!(status, 422);
     app.cleanup().await;
 }

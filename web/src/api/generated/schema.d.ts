@@ -514,6 +514,8 @@ export interface components {
             description?: string;
             /** Format: date-time */
             expires_at?: string | null;
+            /** @description For `file`: the file name (`value` is then the base64 content, at most 1 MiB decoded). */
+            file_name?: string | null;
             /** @description For `ssh_key`: generate an ed25519 key pair on the server instead of taking `value`. */
             generate?: boolean;
             /** @description For `ssh_credential`: name or id of the `ssh_key` secret to log in with. */
@@ -607,6 +609,8 @@ export interface components {
         ReplaceValueRequest: {
             /** @description For `ssh_credential`: the become (sudo) password. */
             become_password?: string | null;
+            /** @description For `file`: the file name. */
+            file_name?: string | null;
             /** @description For `ssh_key`: generate a new ed25519 key pair. */
             generate?: boolean;
             /** @description For `ssh_credential`: name or id of the `ssh_key` secret. */
@@ -632,6 +636,8 @@ export interface components {
         RevealedSecret: {
             /** @description For SSH credentials: the become password. */
             become_password?: string | null;
+            /** @description For files: the file name (`value` is the base64 content). */
+            file_name?: string | null;
             /** @description For passphrase-protected SSH keys: the passphrase. */
             passphrase?: string | null;
             /** @description For SSH credentials: the user name (`value` is the password, empty when there is none). */
@@ -655,6 +661,8 @@ export interface components {
             description: string;
             /** Format: date-time */
             expires_at?: string | null;
+            /** @description For files: the file name. */
+            file_name?: string | null;
             /** @description For SSH keys: `SHA256:…`. */
             fingerprint?: string | null;
             /** Format: uuid */
@@ -672,6 +680,13 @@ export interface components {
             public_key?: string | null;
             /** @description `global` (project scopes later). */
             scope: string;
+            /** @description For files: the SHA-256 of the content, hex. */
+            sha256?: string | null;
+            /**
+             * Format: int64
+             * @description For files: the size in bytes.
+             */
+            size?: number | null;
             tags: {
                 [key: string]: string;
             };
@@ -696,7 +711,7 @@ export interface components {
          * @description The kinds of secret the vault stores. Each has its own validation.
          * @enum {string}
          */
-        SecretKind: "text" | "password" | "token" | "ssh_key" | "ssh_credential";
+        SecretKind: "text" | "password" | "token" | "ssh_key" | "ssh_credential" | "file";
         /** @description One page of results and the total. */
         SecretPage: {
             /** @description The rows. */
