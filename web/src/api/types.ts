@@ -14,6 +14,11 @@ export type CreatedApiToken = Schemas['CreatedApiToken'];
 export type AuditEvent = Schemas['AuditEvent'];
 export type Dashboard = Schemas['Dashboard'];
 export type Settings = Schemas['Settings'];
+export type Secret = Schemas['Secret'];
+export type SecretKind = Schemas['SecretKind'];
+export type SecretPage = Schemas['SecretPage'];
+export type SecretUsage = Schemas['SecretUsage'];
+export type RevealedSecret = Schemas['RevealedSecret'];
 
 type JsonOf<R> = R extends { content: { 'application/json': infer T } } ? T : never;
 export type UsersQuery = NonNullable<paths['/api/v1/users']['get']['parameters']['query']>;
@@ -24,6 +29,14 @@ export type SessionsQuery = NonNullable<paths['/api/v1/sessions']['get']['parame
 export type CreateUserBody = JsonOf<NonNullable<paths['/api/v1/users']['post']['requestBody']>>;
 export type UpdateUserBody = JsonOf<NonNullable<paths['/api/v1/users/{id}']['patch']['requestBody']>>;
 export type CreateTokenBody = JsonOf<NonNullable<paths['/api/v1/tokens']['post']['requestBody']>>;
+export type SecretsQuery = NonNullable<paths['/api/v1/secrets']['get']['parameters']['query']>;
+export type CreateSecretBody = JsonOf<NonNullable<paths['/api/v1/secrets']['post']['requestBody']>>;
+export type UpdateSecretBody = JsonOf<NonNullable<paths['/api/v1/secrets/{id}']['patch']['requestBody']>>;
+export type ReplaceSecretValueBody = JsonOf<NonNullable<paths['/api/v1/secrets/{id}/value']['put']['requestBody']>>;
+export type RevealSecretBody = JsonOf<NonNullable<paths['/api/v1/secrets/{id}/reveal']['post']['requestBody']>>;
 export type SettingsBody = JsonOf<NonNullable<paths['/api/v1/settings']['put']['requestBody']>>;
+
+/** Kinds the web UI creates and edits (SSH kinds are listed but managed elsewhere). */
+export const EDITABLE_SECRET_KINDS = ['password', 'token', 'text'] as const satisfies readonly SecretKind[];
 
 export const ROLES = ['admin', 'operator', 'viewer'] as const satisfies readonly Role[];

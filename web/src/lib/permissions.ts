@@ -11,4 +11,9 @@ export const PERMISSIONS = {
   settingsRead: 'settings:read',
   settingsUpdate: 'settings:update',
   dashboardRead: 'dashboard:read',
+  secretsRead: 'secrets:read',
+  secretsCreate: 'secrets:create',
+  secretsUpdate: 'secrets:update',
+  secretsDelete: 'secrets:delete',
+  secretsReveal: 'secrets:reveal',
 } as const;
