@@ -1,6 +1,6 @@
 // End-to-end smoke test: starts the real `itmgr` binary on a fresh SQLite database and
-// drives the web UI through first login, the forced password change, creating a user
-// and finding the audit event for it.
+// drives the web UI through first login, the forced password change, creating a user,
+// finding the audit event for it, and creating and revealing a secret in the vault.
 //
 //   ITMGR_BIN=target/release/itmgr npm run e2e
 //
@@ -114,6 +114,8 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
   const initialPassword = randomPassword(16);
   const newPassword = `${randomPassword(16)}-e2e`;
+  const secretName = 'e2e/db.password';
+  const secretValue = `${randomPassword(20)}-db`;
 
   const serverLog = createWriteStream(join(artifacts, 'server.log'));
   log(`starting ${bin} serve on ${base} (data in ${tmp})`);
@@ -244,6 +246,73 @@ async function main() {
           const detailText = await details.innerText();
           if (!detailText.includes('e2e-operator')) throw new Error(`user.create event does not mention e2e-operator: ${rowText} / ${detailText}`);
         }
+      },
+    ],
+    [
+      'secrets page is shown',
+      async () => {
+        await byTestId('nav-secrets').click();
+        await page.waitForURL((u) => u.pathname === '/secrets');
+        await byTestId('create-secret').waitFor();
+        await byTestId('empty-state').waitFor();
+      },
+    ],
+    [
+      'create password secret e2e/db.password',
+      async () => {
+        await byTestId('create-secret').click();
+        const form = byTestId('create-secret-form');
+        await form.waitFor();
+        await form.locator('input[name="name"]').fill(secretName);
+        await form.getByText('{{ secret:e2e/db.password }}').waitFor();
+        await byTestId('create-secret-kind').getByText('Password', { exact: true }).click();
+        await form.locator('input[name="value"]').fill(secretValue);
+        await byTestId('create-secret-submit').click();
+        await form.waitFor({ state: 'detached' });
+        const row = byTestId(`secret-row-${secretName}`);
+        await row.waitFor();
+        const kind = await row.getAttribute('data-kind');
+        if (kind !== 'password') throw new Error(`row has kind ${kind}, expected password`);
+        if (!/password/i.test(await row.locator('td').nth(1).innerText())) throw new Error('row does not show the kind badge');
+        if ((await page.content()).includes(secretValue)) throw new Error('the list page contains the secret value');
+      },
+    ],
+    [
+      'reveal it with the admin password',
+      async () => {
+        await byTestId(`secret-actions-${secretName}`).click();
+        await byTestId('secret-action-reveal').click();
+        const form = byTestId('reveal-form');
+        await form.waitFor();
+        await form.locator('input[name="reveal-password"]').fill(newPassword);
+        await byTestId('reveal-submit').click();
+        const value = byTestId('revealed-value');
+        await value.waitFor();
+        if ((await value.innerText()).includes(secretValue)) throw new Error('the value is shown before "show" is clicked');
+        await byTestId('reveal-countdown').waitFor();
+      },
+    ],
+    [
+      'the revealed value is visible',
+      async () => {
+        await byTestId('reveal-toggle').click();
+        const text = (await byTestId('revealed-value').innerText()).trim();
+        if (text !== secretValue) throw new Error(`revealed value differs: ${JSON.stringify(text)}`);
+      },
+    ],
+    [
+      'after closing the value is hidden again',
+      async () => {
+        await byTestId('reveal-close').click();
+        await byTestId('reveal-shown').waitFor({ state: 'detached' });
+        if ((await page.content()).includes(secretValue)) throw new Error('the value is still in the page after closing');
+        // Opening the dialog again asks for the password instead of showing the old value.
+        await byTestId(`secret-actions-${secretName}`).click();
+        await byTestId('secret-action-reveal').click();
+        await byTestId('reveal-form').waitFor();
+        if ((await page.content()).includes(secretValue)) throw new Error('the value is shown again without a password');
+        await page.keyboard.press('Escape');
+        await byTestId('reveal-form').waitFor({ state: 'detached' });
       },
     ],
   ]);

@@ -1,6 +1,7 @@
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { PERMISSIONS } from '@/lib/permissions';
 import { AuditPage } from '@/features/audit/components/audit-page';
+import { SecretsPage } from '@/features/secrets/components/secrets-page';
 import { SessionsPage } from '@/features/sessions/components/sessions-page';
 import { SettingsPage } from '@/features/settings/components/settings-page';
 import { TokensPage } from '@/features/tokens/components/tokens-page';
@@ -26,6 +27,14 @@ const router = createBrowserRouter([
             element: (
               <RequirePermission permission={PERMISSIONS.usersRead}>
                 <UsersPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'secrets',
+            element: (
+              <RequirePermission permission={PERMISSIONS.secretsRead}>
+                <SecretsPage />
               </RequirePermission>
             ),
           },

@@ -10,4 +10,8 @@ describe('sidebar', () => {
     const all = ['dashboard:read', 'users:read', 'audit:read', 'settings:read'];
     expect(visibleNavItems(all)).toHaveLength(6);
   });
+  it('shows Secrets to anyone who can read secrets', () => {
+    expect(visibleNavItems(['secrets:read']).map((i) => i.path)).toContain('/secrets');
+    expect(visibleNavItems([]).map((i) => i.path)).not.toContain('/secrets');
+  });
 });

@@ -3,6 +3,7 @@ import {
   IconGauge,
   IconKey,
   IconListDetails,
+  IconLock,
   IconSettings,
   IconUsers,
   type Icon,
@@ -16,6 +17,7 @@ export type NavItem = { path: string; label: ParseKeys; icon: Icon; permission?:
 export const NAV_ITEMS: NavItem[] = [
   { path: '/', label: 'nav.dashboard', icon: IconGauge, permission: PERMISSIONS.dashboardRead, testId: 'nav-dashboard' },
   { path: '/users', label: 'nav.users', icon: IconUsers, permission: PERMISSIONS.usersRead, testId: 'nav-users' },
+  { path: '/secrets', label: 'nav.secrets', icon: IconLock, permission: PERMISSIONS.secretsRead, testId: 'nav-secrets' },
   { path: '/sessions', label: 'nav.sessions', icon: IconDeviceDesktop, testId: 'nav-sessions' },
   { path: '/tokens', label: 'nav.tokens', icon: IconKey, testId: 'nav-tokens' },
   { path: '/audit', label: 'nav.audit', icon: IconListDetails, permission: PERMISSIONS.auditRead, testId: 'nav-audit' },
