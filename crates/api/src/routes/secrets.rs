@@ -170,6 +170,41 @@ pub async fn get_secret(
     ))
 }
 
+/// A value as submitted, with the fields some kinds need besides it.
+#[derive(Deserialize, ToSchema)]
+pub struct SecretValueInput {
+    /// The value; it is never returned. For `file`, the base64 content (at most 1 MiB decoded); for
+    /// `ssh_credential`, the password (optional with `key_secret`). Omit it with `generate: true`.
+    pub value: Option<String>,
+    /// For `ssh_key`: the passphrase of an encrypted key.
+    pub passphrase: Option<String>,
+    /// For `ssh_key`: generate an ed25519 key pair on the server instead of taking `value`.
+    #[serde(default)]
+    pub generate: bool,
+    /// For `ssh_credential`: the remote user name.
+    pub username: Option<String>,
+    /// For `ssh_credential`: name or id of the `ssh_key` secret to log in with.
+    pub key_secret: Option<String>,
+    /// For `ssh_credential`: the become (sudo) password.
+    pub become_password: Option<String>,
+    /// For `file`: the file name.
+    pub file_name: Option<String>,
+}
+
+impl From<SecretValueInput> for services::secrets::RawValue {
+    fn from(i: SecretValueInput) -> Self {
+        Self {
+            value: i.value,
+            passphrase: i.passphrase,
+            generate: i.generate,
+            username: i.username,
+            key_secret: i.key_secret,
+            become_password: i.become_password,
+            file_name: i.file_name,
+        }
+    }
+}
+
 /// A new secret.
 #[derive(Deserialize, ToSchema)]
 pub struct CreateSecretRequest {
@@ -178,21 +213,9 @@ pub struct CreateSecretRequest {
     #[serde(default)]
     pub description: String,
     pub tags: Option<BTreeMap<String, String>>,
-    /// The value; it is never returned. Omit it with `generate: true`.
-    pub value: Option<String>,
-    /// For `ssh_key`: the passphrase of an encrypted key.
-    pub passphrase: Option<String>,
-    /// For `ssh_key`: generate an ed25519 key pair on the server instead of taking `value`.
-    #[serde(default)]
-    pub generate: bool,
-    /// For `ssh_credential`: the remote user name (`value` is then its password, optional with `key_secret`).
-    pub username: Option<String>,
-    /// For `ssh_credential`: name or id of the `ssh_key` secret to log in with.
-    pub key_secret: Option<String>,
-    /// For `ssh_credential`: the become (sudo) password.
-    pub become_password: Option<String>,
-    /// For `file`: the file name (`value` is then the base64 content, at most 1 MiB decoded).
-    pub file_name: Option<String>,
+    /// The value and its kind-specific companions.
+    #[serde(flatten)]
+    pub input: SecretValueInput,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -217,16 +240,7 @@ pub async fn create_secret(
     let cap = p.require::<perm::SecretsCreate>()?;
     let mut errors = FieldErrors::default();
     let name = errors.check(SecretName::parse(&body.name));
-    let raw = services::secrets::RawValue {
-        value: body.value,
-        passphrase: body.passphrase,
-        generate: body.generate,
-        username: body.username,
-        key_secret: body.key_secret,
-        become_password: body.become_password,
-        file_name: body.file_name,
-    };
-    let value = services::secrets::new_value(body.kind, raw, &mut errors);
+    let value = services::secrets::new_value(body.kind, body.input.into(), &mut errors);
     let tags = parse_tags(body.tags, &mut errors);
     check_description(&body.description, &mut errors);
     errors.finish()?;
@@ -299,20 +313,9 @@ pub async fn update_secret(
 #[derive(Deserialize, ToSchema)]
 pub struct ReplaceValueRequest {
     pub version: i64,
-    pub value: Option<String>,
-    /// For `ssh_key`: the passphrase of an encrypted key.
-    pub passphrase: Option<String>,
-    /// For `ssh_key`: generate a new ed25519 key pair.
-    #[serde(default)]
-    pub generate: bool,
-    /// For `ssh_credential`: the remote user name.
-    pub username: Option<String>,
-    /// For `ssh_credential`: name or id of the `ssh_key` secret.
-    pub key_secret: Option<String>,
-    /// For `ssh_credential`: the become (sudo) password.
-    pub become_password: Option<String>,
-    /// For `file`: the file name.
-    pub file_name: Option<String>,
+    /// The new value and its kind-specific companions.
+    #[serde(flatten)]
+    pub input: SecretValueInput,
 }
 
 impl std::fmt::Debug for ReplaceValueRequest {
@@ -334,15 +337,7 @@ pub async fn replace_secret_value(
     Json(body): Json<ReplaceValueRequest>,
 ) -> ApiResult<axum::Json<Secret>> {
     let cap = p.require::<perm::SecretsUpdate>()?;
-    let input = services::secrets::RawValue {
-        value: body.value,
-        passphrase: body.passphrase,
-        generate: body.generate,
-        username: body.username,
-        key_secret: body.key_secret,
-        become_password: body.become_password,
-        file_name: body.file_name,
-    };
+    let input = body.input.into();
     Ok(axum::Json(
         services::secrets::replace_value(&state, cap, &ctx, id, body.version, input)
             .await?

@@ -508,29 +508,15 @@ export interface components {
             name: string;
         };
         /** @description A new secret. */
-        CreateSecretRequest: {
-            /** @description For `ssh_credential`: the become (sudo) password. */
-            become_password?: string | null;
+        CreateSecretRequest: components["schemas"]["SecretValueInput"] & {
             description?: string;
             /** Format: date-time */
             expires_at?: string | null;
-            /** @description For `file`: the file name (`value` is then the base64 content, at most 1 MiB decoded). */
-            file_name?: string | null;
-            /** @description For `ssh_key`: generate an ed25519 key pair on the server instead of taking `value`. */
-            generate?: boolean;
-            /** @description For `ssh_credential`: name or id of the `ssh_key` secret to log in with. */
-            key_secret?: string | null;
             kind: components["schemas"]["SecretKind"];
             name: string;
-            /** @description For `ssh_key`: the passphrase of an encrypted key. */
-            passphrase?: string | null;
             tags?: {
                 [key: string]: string;
             } | null;
-            /** @description For `ssh_credential`: the remote user name (`value` is then its password, optional with `key_secret`). */
-            username?: string | null;
-            /** @description The value; it is never returned. Omit it with `generate: true`. */
-            value?: string | null;
         };
         /** @description A new user. */
         CreateUserRequest: {
@@ -606,20 +592,7 @@ export interface components {
             user: components["schemas"]["User"];
         };
         /** @description A replacement value. */
-        ReplaceValueRequest: {
-            /** @description For `ssh_credential`: the become (sudo) password. */
-            become_password?: string | null;
-            /** @description For `file`: the file name. */
-            file_name?: string | null;
-            /** @description For `ssh_key`: generate a new ed25519 key pair. */
-            generate?: boolean;
-            /** @description For `ssh_credential`: name or id of the `ssh_key` secret. */
-            key_secret?: string | null;
-            /** @description For `ssh_key`: the passphrase of an encrypted key. */
-            passphrase?: string | null;
-            /** @description For `ssh_credential`: the remote user name. */
-            username?: string | null;
-            value?: string | null;
+        ReplaceValueRequest: components["schemas"]["SecretValueInput"] & {
             /** Format: int64 */
             version: number;
         };
@@ -738,6 +711,26 @@ export interface components {
             items: string[];
             /** Format: int64 */
             total: number;
+        };
+        /** @description A value as submitted, with the fields some kinds need besides it. */
+        SecretValueInput: {
+            /** @description For `ssh_credential`: the become (sudo) password. */
+            become_password?: string | null;
+            /** @description For `file`: the file name. */
+            file_name?: string | null;
+            /** @description For `ssh_key`: generate an ed25519 key pair on the server instead of taking `value`. */
+            generate?: boolean;
+            /** @description For `ssh_credential`: name or id of the `ssh_key` secret to log in with. */
+            key_secret?: string | null;
+            /** @description For `ssh_key`: the passphrase of an encrypted key. */
+            passphrase?: string | null;
+            /** @description For `ssh_credential`: the remote user name. */
+            username?: string | null;
+            /**
+             * @description The value; it is never returned. For `file`, the base64 content (at most 1 MiB decoded); for
+             *     `ssh_credential`, the password (optional with `key_secret`). Omit it with `generate: true`.
+             */
+            value?: string | null;
         };
         /** @description A live login session. */
         Session: {
