@@ -62,3 +62,7 @@ uuid_id!(
     /// Identifies a vault secret.
     SecretId
 );
+uuid_id!(
+    /// Identifies an inventory host.
+    HostId
+);

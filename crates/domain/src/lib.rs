@@ -2,11 +2,15 @@
 //! validated once at the edge (parse, don't validate), and plain entities.
 //! Nothing here knows about SQL or HTTP.
 
+mod hosts;
 mod ids;
+mod policy;
 mod secrets;
 mod values;
 
-pub use ids::{ApiTokenId, SecretId, SessionId, UserId};
+pub use hosts::{CheckMethod, HostAddress, HostName, HostStatus, InventorySettings, Label, Port};
+pub use ids::{ApiTokenId, HostId, SecretId, SessionId, UserId};
+pub use policy::{Cidr, TargetDenied, TargetPolicy, TargetRule, DEFAULT_DENY};
 pub use secrets::{SecretKind, SecretName, SecretValue, TagKey};
 pub use values::{
     ActorType, AuditOutcome, DisplayName, Email, NewPassword, Role, Username, ValueError,

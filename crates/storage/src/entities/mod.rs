@@ -2,6 +2,10 @@
 
 pub mod api_tokens;
 pub mod audit_events;
+pub mod host_status_events;
+pub mod host_tags;
+pub mod hosts;
+pub mod inventory_settings;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;

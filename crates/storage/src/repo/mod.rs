@@ -2,6 +2,7 @@
 //! so a service can put a change and its audit record in one transaction.
 
 pub mod audit;
+pub mod hosts;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;

@@ -1,0 +1,334 @@
+//! The SSH client of IT Manager, on russh.
+//!
+//! Every connection is dialled through the target policy ([`itmgr_net::dial`]), and host keys fail
+//! closed: a recorded key must match exactly; with no recorded key the caller learns the key seen
+//! ([`Session::host_key`]) and decides whether first use is acceptable. Credentials arrive from the
+//! vault in memory only and are zeroed when dropped.
+
+use itmgr_domain::{HostAddress, TargetPolicy};
+use russh::client::{self, Handle};
+use russh::keys::{
+    decode_secret_key, HashAlg, PrivateKeyWithHashAlg, PublicKey, PublicKeyOrCertificate,
+};
+use russh::Disconnect;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use zeroize::Zeroizing;
+
+/// Why an SSH operation failed; messages never contain credentials.
+#[derive(Debug, thiserror::Error)]
+pub enum SshError {
+    /// Dialing failed (policy, DNS, refused, timeout).
+    #[error(transparent)]
+    Net(#[from] itmgr_net::NetError),
+    /// A stage took too long.
+    #[error("SSH {0} timed out after {1:?}")]
+    Timeout(&'static str, Duration),
+    /// The host presented a different key of the algorithm on record.
+    #[error("host key changed: expected {expected}, got {got}; refusing to connect (an admin must accept the new key)")]
+    HostKeyChanged {
+        /// Fingerprint on record.
+        expected: String,
+        /// Fingerprint presented.
+        got: String,
+    },
+    /// The host presented a key of an algorithm not on record.
+    #[error(
+        "host key not trusted yet: the host offered {algorithm} {got}, which is not on record"
+    )]
+    HostKeyUnknown {
+        /// Algorithm presented.
+        algorithm: String,
+        /// Fingerprint presented.
+        got: String,
+    },
+    /// The server refused every offered credential.
+    #[error("authentication failed for user {0:?}")]
+    AuthFailed(String),
+    /// The credential cannot be used (e.g. an unreadable key).
+    #[error("unusable credential: {0}")]
+    BadCredential(String),
+    /// The protocol failed.
+    #[error("SSH error: {0}")]
+    Protocol(String),
+}
+
+impl From<russh::Error> for SshError {
+    fn from(e: russh::Error) -> Self {
+        SshError::Protocol(e.to_string())
+    }
+}
+
+/// A key as recorded: `algorithm base64` (authorized_keys format, no comment) and its fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostKey {
+    /// e.g. `ssh-ed25519`.
+    pub algorithm: String,
+    /// `algorithm base64`.
+    pub openssh: String,
+    /// `SHA256:…`.
+    pub fingerprint: String,
+}
+
+impl HostKey {
+    fn from_public(key: &PublicKey) -> Self {
+        let mut k = key.clone();
+        k.set_comment("");
+        Self {
+            algorithm: key.algorithm().as_str().to_owned(),
+            openssh: k
+                .to_openssh()
+                .map(|s| s.trim().to_owned())
+                .unwrap_or_default(),
+            fingerprint: key.fingerprint(HashAlg::Sha256).to_string(),
+        }
+    }
+
+    /// Parses a recorded key.
+    pub fn parse(openssh: &str) -> Result<Self, SshError> {
+        PublicKey::from_openssh(openssh.trim())
+            .map(|k| Self::from_public(&k))
+            .map_err(|_| SshError::Protocol("the recorded host key is unreadable".into()))
+    }
+}
+
+/// What to log in with. `Debug` hides everything but the user name.
+#[derive(Default)]
+pub struct Credentials {
+    /// The remote user.
+    pub username: String,
+    /// A password, if any.
+    pub password: Option<Zeroizing<String>>,
+    /// An OpenSSH/PEM private key, if any.
+    pub private_key: Option<Zeroizing<String>>,
+    /// The key's passphrase.
+    pub passphrase: Option<Zeroizing<String>>,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("private_key", &self.private_key.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+/// Per-stage time limits.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// TCP connect (including DNS).
+    pub connect: Duration,
+    /// Up to the server's host key.
+    pub handshake: Duration,
+    /// Authentication.
+    pub auth: Duration,
+}
+
+impl Timeouts {
+    /// The same limit for every stage.
+    pub fn all(d: Duration) -> Self {
+        Self {
+            connect: d,
+            handshake: d,
+            auth: d,
+        }
+    }
+}
+
+struct Client {
+    known: Option<PublicKey>,
+    seen: Option<oneshot::Sender<PublicKey>>,
+}
+
+impl client::Handler for Client {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        key: &PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        let key = match key {
+            PublicKeyOrCertificate::PublicKey { key, .. } => key.clone(),
+            PublicKeyOrCertificate::Certificate(cert) => PublicKey::from(cert.public_key().clone()),
+        };
+        let ok = match &self.known {
+            None => true,
+            Some(known) => known.key_data() == key.key_data(),
+        };
+        if let Some(tx) = self.seen.take() {
+            let _ = tx.send(key);
+        }
+        Ok(ok)
+    }
+}
+
+/// An SSH connection past the host-key check.
+pub struct Session {
+    handle: Handle<Client>,
+    host_key: HostKey,
+    first_use: bool,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("host_key", &self.host_key)
+            .finish_non_exhaustive()
+    }
+}
+
+fn config() -> Arc<client::Config> {
+    Arc::new(client::Config {
+        inactivity_timeout: None,
+        keepalive_interval: Some(Duration::from_secs(15)),
+        keepalive_max: 3,
+        nodelay: true,
+        ..Default::default()
+    })
+}
+
+/// Dials `address:port` through the policy and completes the key exchange up to the host key.
+/// With `known` set, a different key is refused (changed key of the same algorithm, or a key of
+/// another algorithm); with none, the key is accepted and [`Session::is_first_use`] is true.
+pub async fn connect(
+    policy: &TargetPolicy,
+    address: &HostAddress,
+    port: u16,
+    known: Option<&str>,
+    timeouts: Timeouts,
+) -> Result<Session, SshError> {
+    let known_key = known
+        .map(|k| {
+            PublicKey::from_openssh(k.trim())
+                .map_err(|_| SshError::Protocol("the recorded host key is unreadable".into()))
+        })
+        .transpose()?;
+    let (stream, _) = itmgr_net::dial(policy, address, port, timeouts.connect).await?;
+    let (tx, mut rx) = oneshot::channel();
+    let client = Client {
+        known: known_key.clone(),
+        seen: Some(tx),
+    };
+    let handshake = async {
+        // A refused key can fail `connect_stream` itself; the key seen is reported either way.
+        let handle = client::connect_stream(config(), stream, client).await;
+        let key = match &handle {
+            Ok(_) => (&mut rx).await.ok(),
+            Err(_) => rx.try_recv().ok(),
+        };
+        (handle, key)
+    };
+    let (handle, key) = tokio::time::timeout(timeouts.handshake, handshake)
+        .await
+        .map_err(|_| SshError::Timeout("handshake", timeouts.handshake))?;
+    let Some(key) = key else {
+        return Err(match handle {
+            Err(e) => e.into(),
+            Ok(_) => {
+                SshError::Protocol("the server closed the connection during the handshake".into())
+            }
+        });
+    };
+    let seen = HostKey::from_public(&key);
+    if let Some(known) = known_key {
+        if known.key_data() != key.key_data() {
+            let expected = HostKey::from_public(&known);
+            return Err(if expected.algorithm == seen.algorithm {
+                SshError::HostKeyChanged {
+                    expected: expected.fingerprint,
+                    got: seen.fingerprint,
+                }
+            } else {
+                SshError::HostKeyUnknown {
+                    algorithm: seen.algorithm,
+                    got: seen.fingerprint,
+                }
+            });
+        }
+    }
+    let handle = handle?;
+    Ok(Session {
+        handle,
+        host_key: seen,
+        first_use: known.is_none(),
+    })
+}
+
+impl Session {
+    /// The key the server presented.
+    pub fn host_key(&self) -> &HostKey {
+        &self.host_key
+    }
+
+    /// Whether no key was on record (trust on first use: the caller records it or asks).
+    pub fn is_first_use(&self) -> bool {
+        self.first_use
+    }
+
+    /// Logs in: the private key first when there is one, then the password.
+    pub async fn authenticate(
+        &mut self,
+        creds: &Credentials,
+        timeout: Duration,
+    ) -> Result<(), SshError> {
+        tokio::time::timeout(timeout, self.authenticate_inner(creds))
+            .await
+            .map_err(|_| SshError::Timeout("authentication", timeout))?
+    }
+
+    async fn authenticate_inner(&mut self, creds: &Credentials) -> Result<(), SshError> {
+        if creds.private_key.is_none() && creds.password.is_none() {
+            return Err(SshError::BadCredential(
+                "the credential has neither a password nor a key".into(),
+            ));
+        }
+        if let Some(text) = &creds.private_key {
+            let key =
+                decode_secret_key(text.trim(), creds.passphrase.as_deref().map(|p| p.as_str()))
+                    .map_err(|_| {
+                        SshError::BadCredential(
+                            "the private key cannot be read (wrong passphrase?)".into(),
+                        )
+                    })?;
+            // RSA keys sign with the SHA-2 variant the server advertises (ssh-rsa/SHA-1 is refused
+            // by current OpenSSH); other algorithms ignore the hash choice.
+            let hash = if key.algorithm().is_rsa() {
+                self.handle.best_supported_rsa_hash().await?.flatten()
+            } else {
+                None
+            };
+            let res = self
+                .handle
+                .authenticate_publickey(
+                    creds.username.clone(),
+                    PrivateKeyWithHashAlg::new(Arc::new(key), hash),
+                )
+                .await?;
+            if res.success() {
+                return Ok(());
+            }
+        }
+        if let Some(pw) = &creds.password {
+            let res = self
+                .handle
+                .authenticate_password(creds.username.clone(), pw.as_str())
+                .await?;
+            if res.success() {
+                return Ok(());
+            }
+        }
+        Err(SshError::AuthFailed(creds.username.clone()))
+    }
+
+    /// Closes the connection politely.
+    pub async fn close(self) {
+        let _ = self
+            .handle
+            .disconnect(Disconnect::ByApplication, "", "en")
+            .await;
+    }
+}

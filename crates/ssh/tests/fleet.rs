@@ -1,0 +1,113 @@
+//! The SSH client against real sshd processes on loopback.
+
+use itmgr_domain::{HostAddress, TargetPolicy};
+use itmgr_ssh::{connect, Credentials, SshError, Timeouts};
+use itmgr_testfleet::{client_keys, closed_port, Fleet, Silent, PASSWORD, USER};
+use std::time::Duration;
+use zeroize::Zeroizing;
+
+fn t() -> Timeouts {
+    Timeouts::all(Duration::from_secs(5))
+}
+
+fn addr(ip: std::net::Ipv4Addr) -> HostAddress {
+    HostAddress::Ip(ip.into())
+}
+
+fn creds(password: Option<&str>, key: Option<&str>) -> Credentials {
+    Credentials {
+        username: USER.into(),
+        password: password.map(|p| Zeroizing::new(p.to_owned())),
+        private_key: key.map(|k| Zeroizing::new(k.to_owned())),
+        passphrase: None,
+    }
+}
+
+#[tokio::test]
+async fn logs_in_by_password_ed25519_and_rsa_and_refuses_wrong_credentials() {
+    let fleet = Fleet::start(1);
+    let h = &fleet.hosts[0];
+    let policy = TargetPolicy::default();
+    let keys = client_keys();
+    let cases: [(Credentials, bool); 5] = [
+        (creds(Some(PASSWORD), None), true),
+        (creds(None, Some(&keys.ed25519)), true),
+        (creds(None, Some(&keys.rsa)), true),
+        (creds(Some("wrong-password"), None), false),
+        (creds(None, Some(&keys.stranger)), false),
+    ];
+    for (i, (c, ok)) in cases.iter().enumerate() {
+        let mut s = connect(&policy, &addr(h.ip), h.port, None, t())
+            .await
+            .unwrap();
+        assert!(s.is_first_use());
+        assert_eq!(s.host_key().openssh, h.host_key);
+        let r = s.authenticate(c, Duration::from_secs(10)).await;
+        assert_eq!(r.is_ok(), *ok, "case {i}: {r:?}");
+        if !ok {
+            assert!(matches!(r, Err(SshError::AuthFailed(_))), "case {i}: {r:?}");
+        }
+        s.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_recorded_host_key_must_match() {
+    let fleet = Fleet::start(2);
+    let (a, b) = (&fleet.hosts[0], &fleet.hosts[1]);
+    let policy = TargetPolicy::default();
+    let s = connect(&policy, &addr(a.ip), a.port, Some(&a.host_key), t())
+        .await
+        .unwrap();
+    assert!(!s.is_first_use());
+    s.close().await;
+    // Host b presents another ed25519 key than the one on record for it.
+    let err = connect(&policy, &addr(b.ip), b.port, Some(&a.host_key), t())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SshError::HostKeyChanged { .. }), "{err}");
+    assert!(err.to_string().contains("host key changed"));
+}
+
+#[tokio::test]
+async fn down_closed_and_silent_hosts_fail_clearly() {
+    let mut fleet = Fleet::start(1);
+    let policy = TargetPolicy::default();
+    let h = &mut fleet.hosts[0];
+    h.stop();
+    let err = connect(&policy, &addr(h.ip), h.port, None, t())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SshError::Net(_)), "{err}");
+    h.start();
+    connect(&policy, &addr(h.ip), h.port, None, t())
+        .await
+        .unwrap()
+        .close()
+        .await;
+
+    let closed = closed_port();
+    let err = connect(
+        &policy,
+        &HostAddress::Ip(closed.ip()),
+        closed.port(),
+        None,
+        t(),
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("cannot connect"), "{err}");
+
+    let silent = Silent::start();
+    let short = Timeouts::all(Duration::from_millis(500));
+    let err = connect(
+        &policy,
+        &HostAddress::Ip(silent.addr.ip()),
+        silent.addr.port(),
+        None,
+        short,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, SshError::Timeout("handshake", _)), "{err}");
+}
