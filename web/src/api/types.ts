@@ -19,6 +19,8 @@ export type SecretKind = Schemas['SecretKind'];
 export type SecretPage = Schemas['SecretPage'];
 export type SecretUsage = Schemas['SecretUsage'];
 export type RevealedSecret = Schemas['RevealedSecret'];
+/** The value part of a create or replace request (value, generate, passphrase, username, key_secret, …). */
+export type SecretValueFields = Schemas['SecretValueInput'];
 
 type JsonOf<R> = R extends { content: { 'application/json': infer T } } ? T : never;
 export type UsersQuery = NonNullable<paths['/api/v1/users']['get']['parameters']['query']>;
@@ -36,7 +38,7 @@ export type ReplaceSecretValueBody = JsonOf<NonNullable<paths['/api/v1/secrets/{
 export type RevealSecretBody = JsonOf<NonNullable<paths['/api/v1/secrets/{id}/reveal']['post']['requestBody']>>;
 export type SettingsBody = JsonOf<NonNullable<paths['/api/v1/settings']['put']['requestBody']>>;
 
-/** Kinds the web UI creates and edits (SSH kinds are listed but managed elsewhere). */
-export const EDITABLE_SECRET_KINDS = ['password', 'token', 'text'] as const satisfies readonly SecretKind[];
+/** Every kind of secret, in the order the UI offers them. */
+export const SECRET_KINDS = ['password', 'token', 'text', 'ssh_key', 'ssh_credential', 'file'] as const satisfies readonly SecretKind[];
 
 export const ROLES = ['admin', 'operator', 'viewer'] as const satisfies readonly Role[];

@@ -1,6 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import { toApiError } from '@/lib/api-error';
+import { saveBlob } from '@/lib/download';
 import type { AuditQuery } from '@/api/types';
 
 export type AuditExportFilters = Omit<AuditQuery, 'limit' | 'offset'>;
@@ -10,17 +11,6 @@ export async function exportAudit(query: AuditExportFilters): Promise<Blob> {
   const { data, error, response } = await api.GET('/api/v1/audit/export', { params: { query }, parseAs: 'blob' });
   if (!response.ok || !data) throw toApiError(error, response);
   return data;
-}
-
-function saveBlob(blob: Blob, filename: string) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 export function useExportAudit() {

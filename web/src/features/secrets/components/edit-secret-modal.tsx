@@ -13,11 +13,12 @@ import { secretQueryOptions } from '../api/get-secret';
 import { useUpdateSecret } from '../api/update-secret';
 import { expiryFromApi, expiryToApi } from '../lib/expiry';
 import { normalizeSecretName, rowsToTags, sameTags, tagsToRows, validateSecretForm, type SecretFormValues } from '../lib/validation';
+import { EMPTY_DRAFT } from '../lib/value-draft';
 import { NameField } from './name-field';
 import { TagsEditor } from './tags-editor';
 
 function toValues(s: Secret): SecretFormValues {
-  return { name: s.name, kind: s.kind, description: s.description, value: '', tags: tagsToRows(s.tags), expires_at: expiryFromApi(s.expires_at) };
+  return { ...EMPTY_DRAFT, name: s.name, kind: s.kind, description: s.description, tags: tagsToRows(s.tags), expires_at: expiryFromApi(s.expires_at) };
 }
 
 /** Metadata only (the value has its own dialog). Mount with a `key` per secret. */

@@ -10,8 +10,15 @@ import { applyFieldErrors } from '@/lib/form-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { secretQueryOptions } from '../api/get-secret';
 import { useReplaceSecretValue } from '../api/replace-secret-value';
-import { secretValueError } from '../lib/validation';
-import { SecretValueInput } from './secret-value-input';
+import { valueDraftErrors } from '../lib/validation';
+import { EMPTY_DRAFT, toValueFields, VALUE_FIELDS, type ValueDraft } from '../lib/value-draft';
+import { SecretValueFields } from './secret-value-fields';
+import { SshKeySaved } from './ssh-key-saved';
+
+/** A credential's user and key are not secret: start from them, so only the password needs typing again. */
+function initialDraft(s: Secret): ValueDraft {
+  return { ...EMPTY_DRAFT, username: s.username ?? '', key_secret: s.key_secret_id ?? null };
+}
 
 /** Mount with a `key` per secret; the typed value goes away with the component. */
 export function ReplaceValueModal({ secret: initial, onClose }: { secret: Secret; onClose: () => void }) {
@@ -20,15 +27,26 @@ export function ReplaceValueModal({ secret: initial, onClose }: { secret: Secret
   const replace = useReplaceSecretValue();
   const [secret, setSecret] = useState(initial);
   const [stale, setStale] = useState(false);
-  const form = useForm({ initialValues: { value: '' }, validate: { value: (v) => secretValueError(t, secret.kind, v) } });
+  const [savedKey, setSavedKey] = useState<Secret | null>(null);
+  const form = useForm<ValueDraft>({ initialValues: initialDraft(initial), validate: (v) => valueDraftErrors(t, secret.kind, v) });
+
+  const changeDraft = (patch: Partial<ValueDraft>) => {
+    form.setValues(patch);
+    for (const field of Object.keys(patch)) form.clearFieldError(field);
+  };
 
   const submit = form.onSubmit((v) =>
     replace.mutate(
-      { id: secret.id, body: { version: secret.version, value: v.value } },
+      { id: secret.id, body: { version: secret.version, ...toValueFields(secret.kind, v) } },
       {
         onSuccess: (saved) => {
           notifySuccess(t('secrets.replaced', { name: saved.name }));
-          onClose();
+          if (saved.kind === 'ssh_key') {
+            form.reset();
+            setSavedKey(saved);
+          } else {
+            onClose();
+          }
         },
         onError: async (err) => {
           if (isApiError(err, 'stale_version')) {
@@ -40,7 +58,7 @@ export function ReplaceValueModal({ secret: initial, onClose }: { secret: Secret
             }
             return;
           }
-          if (!applyFieldErrors(err, form.setFieldError, ['value'])) notifyError(err);
+          if (!applyFieldErrors(err, form.setFieldError, VALUE_FIELDS)) notifyError(err);
         },
       },
     ),
@@ -48,33 +66,38 @@ export function ReplaceValueModal({ secret: initial, onClose }: { secret: Secret
 
   return (
     <Modal opened onClose={onClose} title={t('secrets.replaceTitle', { name: secret.name })} centered size="lg">
-      <form onSubmit={submit} noValidate data-testid="replace-value-form">
-        <Stack>
-          {stale ? (
-            <Alert color="yellow" icon={<IconAlertTriangle />} data-testid="stale-version">
-              {t('errors.staleVersion')}
-            </Alert>
-          ) : null}
-          <Text size="sm" c="dimmed">
-            {t('secrets.replaceHint')}
-          </Text>
-          <SecretValueInput
-            kind={secret.kind}
-            label={t('secrets.newValue')}
-            value={form.values.value}
-            error={form.errors.value}
-            onChange={(v) => form.setFieldValue('value', v)}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={replace.isPending} data-testid="replace-value-submit">
-              {t('secrets.replaceValue')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
+      {savedKey ? (
+        <SshKeySaved secret={savedKey} onClose={onClose} />
+      ) : (
+        <form onSubmit={submit} noValidate data-testid="replace-value-form">
+          <Stack>
+            {stale ? (
+              <Alert color="yellow" icon={<IconAlertTriangle />} data-testid="stale-version">
+                {t('errors.staleVersion')}
+              </Alert>
+            ) : null}
+            <Text size="sm" c="dimmed">
+              {t('secrets.replaceHint')}
+            </Text>
+            <SecretValueFields
+              kind={secret.kind}
+              label={t('secrets.newValue')}
+              draft={form.values}
+              errors={form.errors}
+              onChange={changeDraft}
+              onError={(field, message) => form.setFieldError(field, message)}
+            />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={onClose}>
+                {t('common.cancel')}
+              </Button>
+              <Button type="submit" loading={replace.isPending} data-testid="replace-value-submit">
+                {t('secrets.replaceValue')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
     </Modal>
   );
 }

@@ -1,25 +1,27 @@
-import { ActionIcon, Alert, Button, Code, CopyButton, Group, Modal, PasswordInput, Progress, Stack, Text, Tooltip } from '@mantine/core';
+import { Alert, Button, Group, Modal, PasswordInput, Progress, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconCheck, IconCopy, IconEye, IconEyeOff, IconInfoCircle, IconShieldLock } from '@tabler/icons-react';
+import { IconDownload, IconInfoCircle, IconShieldLock } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Secret } from '@/api/types';
+import type { RevealedSecret, Secret } from '@/api/types';
 import { ApiError } from '@/lib/api-error';
+import { base64ToBytes } from '@/lib/base64';
+import { saveBlob } from '@/lib/download';
 import { notifyError } from '@/lib/notify';
 import { useRevealSecret } from '../api/reveal-secret';
-import { REVEAL_SECONDS } from '../lib/reveal';
+import { REVEAL_SECONDS, revealedEntries, type RevealedEntry } from '../lib/reveal';
+import { RevealedField } from './revealed-field';
 
-type View =
-  | { step: 'password'; autoHidden: boolean }
-  | { step: 'shown'; value: string; remaining: number; visible: boolean };
+type View = { step: 'password'; autoHidden: boolean } | { step: 'shown'; revealed: RevealedSecret; remaining: number };
 
 const INITIAL: View = { step: 'password', autoHidden: false };
-const MASK = '•'.repeat(16);
 
 /**
- * Asks for the caller's password, then shows the value masked, with show and copy buttons, for
- * REVEAL_SECONDS. The value lives only in this component's state: it is dropped when the timer
- * runs out or the dialog closes, and never enters the query or mutation cache.
+ * Asks for the caller's password, then shows the value and the other secret parts of the kind
+ * (user name, passphrase, become password, file name) masked, with show and copy buttons, for
+ * REVEAL_SECONDS; a file is offered as a download instead. The response lives only in this
+ * component's state: it is dropped when the timer runs out or the dialog closes, and never
+ * enters the query or mutation cache.
  * Mount with a `key` per secret and unmount on close.
  */
 export function RevealSecretModal({ secret, onClose }: { secret: Secret; onClose: () => void }) {
@@ -44,12 +46,33 @@ export function RevealSecretModal({ secret, onClose }: { secret: Secret; onClose
     onClose();
   };
 
+  const fieldLabel = (field: RevealedEntry['field']): string => {
+    switch (field) {
+      case 'value':
+        return t(`secrets.valueLabels.${secret.kind}`);
+      case 'username':
+        return t('secrets.fields.username');
+      case 'passphrase':
+        return t('secrets.fields.passphrase');
+      case 'become_password':
+        return t('secrets.fields.becomePassword');
+      case 'file_name':
+        return t('secrets.fields.fileName');
+    }
+  };
+
+  const download = () => {
+    if (view.step !== 'shown') return;
+    const { value, file_name } = view.revealed;
+    saveBlob(new Blob([base64ToBytes(value)], { type: 'application/octet-stream' }), file_name || secret.file_name || secret.name);
+  };
+
   const submit = form.onSubmit(({ password }) =>
     reveal.mutate(
       { id: secret.id, password },
       {
         onSuccess: (data) => {
-          setView({ step: 'shown', value: data.value, remaining: REVEAL_SECONDS, visible: false });
+          setView({ step: 'shown', revealed: data, remaining: REVEAL_SECONDS });
           form.reset();
           // Drop the response and the password from the mutation's state at once.
           reveal.reset();
@@ -75,36 +98,19 @@ export function RevealSecretModal({ secret, onClose }: { secret: Secret; onClose
     <Modal opened onClose={close} title={t('secrets.revealTitle', { name: secret.name })} centered size="lg">
       {view.step === 'shown' ? (
         <Stack data-testid="reveal-shown">
-          <Group wrap="nowrap" align="flex-start" gap="xs">
-            <Code
-              block
-              style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap', maxHeight: 320, overflow: 'auto' }}
-              data-testid="revealed-value"
-              data-visible={view.visible}
-            >
-              {view.visible ? view.value : MASK}
-            </Code>
-            <Tooltip label={view.visible ? t('secrets.hideValue') : t('secrets.showValue')}>
-              <ActionIcon
-                variant="default"
-                size="lg"
-                aria-label={view.visible ? t('secrets.hideValue') : t('secrets.showValue')}
-                onClick={() => setView((v) => (v.step === 'shown' ? { ...v, visible: !v.visible } : v))}
-                data-testid="reveal-toggle"
-              >
-                {view.visible ? <IconEyeOff size={18} /> : <IconEye size={18} />}
-              </ActionIcon>
-            </Tooltip>
-            <CopyButton value={view.value}>
-              {({ copied, copy }) => (
-                <Tooltip label={copied ? t('common.copied') : t('common.copy')}>
-                  <ActionIcon variant="default" size="lg" color={copied ? 'teal' : undefined} aria-label={t('common.copy')} onClick={copy}>
-                    {copied ? <IconCheck size={18} /> : <IconCopy size={18} />}
-                  </ActionIcon>
-                </Tooltip>
-              )}
-            </CopyButton>
-          </Group>
+          {revealedEntries(secret.kind, view.revealed).map((e) => (
+            <RevealedField key={e.field} field={e.field} label={fieldLabel(e.field)} value={e.value} />
+          ))}
+          {secret.kind === 'file' ? (
+            <Group justify="space-between" wrap="nowrap">
+              <Text size="sm" c="dimmed">
+                {t('secrets.downloadHint')}
+              </Text>
+              <Button variant="light" leftSection={<IconDownload size={16} />} onClick={download} data-testid="reveal-download">
+                {t('secrets.download')}
+              </Button>
+            </Group>
+          ) : null}
           <Stack gap={4}>
             <Text size="sm" c="dimmed" data-testid="reveal-countdown">
               {t('secrets.hiddenIn', { count: view.remaining })}

@@ -3,7 +3,7 @@ import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Secret, SecretKind, SecretsQuery } from '@/api/types';
+import { SECRET_KINDS, type Secret, type SecretKind, type SecretsQuery } from '@/api/types';
 import { QueryError } from '@/components/feedback/query-error';
 import { TableSkeleton } from '@/components/feedback/table-skeleton';
 import { PageHeader } from '@/components/layout/page-header';
@@ -16,10 +16,9 @@ import { DeleteSecretModal } from './delete-secret-modal';
 import { EditSecretModal } from './edit-secret-modal';
 import { ReplaceValueModal } from './replace-value-modal';
 import { RevealSecretModal } from './reveal-secret-modal';
+import { SecretDetailsDrawer } from './secret-details-drawer';
 import { SecretsTable, type SecretAction } from './secrets-table';
 import { UsageDrawer } from './usage-drawer';
-
-const ALL_KINDS: SecretKind[] = ['password', 'token', 'text', 'ssh_key', 'ssh_credential', 'file'];
 
 export function SecretsPage() {
   const { t } = useTranslation();
@@ -46,6 +45,7 @@ export function SecretsPage() {
   const resetPage = () => setPaging((p) => ({ ...p, offset: 0 }));
   const closeActive = () => setActive(null);
   const dialog = (action: SecretAction) => (active?.action === action ? active.secret : null);
+  const viewing = dialog('details');
   const revealing = dialog('reveal');
   const editing = dialog('edit');
   const replacing = dialog('replace');
@@ -85,7 +85,7 @@ export function SecretsPage() {
             placeholder={t('secrets.kindFilter')}
             aria-label={t('secrets.kindFilter')}
             clearable
-            data={ALL_KINDS.map((k) => ({ value: k, label: t(`secrets.kinds.${k}`) }))}
+            data={SECRET_KINDS.map((k) => ({ value: k, label: t(`secrets.kinds.${k}`) }))}
             value={kind}
             onChange={(v) => {
               setKind(v);
@@ -116,6 +116,7 @@ export function SecretsPage() {
         )}
       </Paper>
       {canCreate ? <CreateSecretModal opened={createOpened} onClose={createModal.close} /> : null}
+      {viewing ? <SecretDetailsDrawer key={viewing.id} secret={viewing} onClose={closeActive} /> : null}
       {revealing ? <RevealSecretModal key={revealing.id} secret={revealing} onClose={closeActive} /> : null}
       {editing ? <EditSecretModal key={editing.id} secret={editing} onClose={closeActive} /> : null}
       {replacing ? <ReplaceValueModal key={replacing.id} secret={replacing} onClose={closeActive} /> : null}

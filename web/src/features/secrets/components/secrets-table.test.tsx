@@ -41,4 +41,17 @@ describe('SecretsTable', () => {
     expect(screen.getByTestId('expiry-expired')).toHaveTextContent('Expired');
     expect(screen.getByText('Never')).toBeInTheDocument();
   });
+
+  it('shows the non-secret metadata of keys, credentials and files under the name', () => {
+    const secrets: Secret[] = [
+      { ...secret, id: 'k', name: 'keys/deploy', kind: 'ssh_key', algorithm: 'ssh-ed25519', fingerprint: 'SHA256:abc' },
+      { ...secret, id: 'c', name: 'hosts/web', kind: 'ssh_credential', username: 'deploy' },
+      { ...secret, id: 'f', name: 'certs/ca', kind: 'file', file_name: 'ca.pem', size: 2048 },
+    ];
+    renderWithProviders(<SecretsTable {...base} secrets={secrets} />);
+    expect(screen.getByTestId('secret-summary-keys/deploy')).toHaveTextContent('ssh-ed25519 SHA256:abc');
+    expect(screen.getByTestId('secret-summary-hosts/web')).toHaveTextContent('Logs in as deploy');
+    expect(screen.getByTestId('secret-summary-certs/ca')).toHaveTextContent('ca.pem · 2 KiB');
+    expect(screen.queryByTestId('secret-summary-e2e/db.password')).not.toBeInTheDocument();
+  });
 });

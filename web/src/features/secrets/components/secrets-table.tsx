@@ -1,13 +1,14 @@
 import { ActionIcon, Badge, Group, Menu, Table, Text, Tooltip } from '@mantine/core';
-import { IconDots, IconEye, IconLink, IconPencil, IconReplace, IconTrash } from '@tabler/icons-react';
+import { IconDots, IconEye, IconInfoCircle, IconLink, IconPencil, IconReplace, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Secret } from '@/api/types';
 import { EmptyState } from '@/components/feedback/empty-state';
 import { formatDateTime } from '@/lib/format';
 import { expiryState } from '../lib/expiry';
 import { KindBadge } from './kind-badge';
+import { KindSummary } from './kind-summary';
 
-export type SecretAction = 'reveal' | 'edit' | 'replace' | 'usage' | 'delete';
+export type SecretAction = 'details' | 'reveal' | 'edit' | 'replace' | 'usage' | 'delete';
 
 export type SecretsTableProps = {
   secrets: Secret[];
@@ -64,6 +65,7 @@ export function SecretsTable({ secrets, filtered, canUpdate, canDelete, canRevea
                       {s.description}
                     </Text>
                   ) : null}
+                  <KindSummary secret={s} />
                 </Table.Td>
                 <Table.Td>
                   <KindBadge kind={s.kind} />
@@ -100,6 +102,9 @@ export function SecretsTable({ secrets, filtered, canUpdate, canDelete, canRevea
                       </ActionIcon>
                     </Menu.Target>
                     <Menu.Dropdown>
+                      <Menu.Item leftSection={<IconInfoCircle size={14} />} onClick={() => onAction('details', s)} data-testid="secret-action-details">
+                        {t('secrets.details')}
+                      </Menu.Item>
                       {canReveal ? (
                         <Menu.Item leftSection={<IconEye size={14} />} onClick={() => onAction('reveal', s)} data-testid="secret-action-reveal">
                           {t('secrets.reveal')}

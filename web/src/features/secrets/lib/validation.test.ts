@@ -1,7 +1,8 @@
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import i18n from '@/i18n';
-import { rowsToTags, secretNameError, secretValueError, validateSecretForm, type SecretFormValues } from './validation';
+import { fileNameError, fileSizeError, rowsToTags, secretNameError, secretValueError, sshUsernameError, validateSecretForm, valueDraftErrors, type SecretFormValues } from './validation';
+import { EMPTY_DRAFT, toValueFields, type ValueDraft } from './value-draft';
 
 const t = i18n.getFixedT('en') as TFunction;
 const NAME_FORMAT = /1–128 characters/;
@@ -40,7 +41,7 @@ describe('secret value validation', () => {
 });
 
 describe('secret form validation', () => {
-  const valid: SecretFormValues = { name: 'e2e/db.password', kind: 'password', description: '', value: 'pw', tags: [], expires_at: null };
+  const valid: SecretFormValues = { ...EMPTY_DRAFT, name: 'e2e/db.password', kind: 'password', description: '', value: 'pw', tags: [], expires_at: null };
   const errors = (v: Partial<SecretFormValues>, withValue = true) =>
     Object.fromEntries(Object.entries(validateSecretForm(t, { ...valid, ...v }, withValue)).filter(([, m]) => m));
 
@@ -67,4 +68,56 @@ describe('secret form validation', () => {
     expect(errors({ description: 'x'.repeat(1025) })).toEqual({ description: 'At most 1024 characters' });
   });
   it('turns rows into the API map', () => expect(rowsToTags([{ key: ' env ', value: 'prod' }])).toEqual({ env: 'prod' }));
+});
+
+describe('kind-specific values (mirror new_value in the api crate)', () => {
+  const draft = (d: Partial<ValueDraft>): ValueDraft => ({ ...EMPTY_DRAFT, ...d });
+  const errors = (kind: Parameters<typeof valueDraftErrors>[1], d: Partial<ValueDraft>) =>
+    Object.fromEntries(Object.entries(valueDraftErrors(t, kind, draft(d))).filter(([, m]) => m));
+
+  it('a generated SSH key needs no value; a pasted one does, up to 16 KiB', () => {
+    expect(errors('ssh_key', { key_source: 'generate' })).toEqual({});
+    expect(errors('ssh_key', { key_source: 'paste' })).toEqual({ value: 'Required' });
+    expect(errors('ssh_key', { value: '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n' })).toEqual({});
+    expect(errors('ssh_key', { value: 'x'.repeat(16 * 1024 + 1) })).toEqual({ value: 'At most 16 KiB' });
+  });
+
+  it('a credential needs a user name and a password or a key', () => {
+    expect(errors('ssh_credential', {})).toEqual({ username: 'Required', value: 'Give a password, an SSH key, or both' });
+    expect(errors('ssh_credential', { username: 'deploy', value: 'pw' })).toEqual({});
+    expect(errors('ssh_credential', { username: 'deploy', key_secret: 'k1' })).toEqual({});
+    expect(errors('ssh_credential', { username: 'deploy', key_secret: 'k1', become_password: 'two\nlines' })).toEqual({
+      become_password: 'Must be a single line without control characters',
+    });
+  });
+
+  it('user names are 1–64 letters, digits, dot, dash, underscore, without whitespace or a leading dash', () => {
+    for (const ok of ['root', 'deploy.bot', 'a_b-c', 'x'.repeat(64)]) expect(sshUsernameError(t, ok), ok).toBeNull();
+    for (const bad of ['has space', ' root', 'tab\t', '-x', 'x'.repeat(65), 'user@host']) expect(sshUsernameError(t, bad), bad).toMatch(/without spaces/);
+  });
+
+  it('a file needs content of at most 1 MiB and a plain file name', () => {
+    expect(errors('file', {})).toEqual({ value: 'A file is required' });
+    expect(errors('file', { value: 'aGk=', file_name: 'hi.txt' })).toEqual({});
+    // 1 MiB + 2 bytes (a multiple of 3), base64-encoded.
+    expect(errors('file', { value: 'A'.repeat(((1024 * 1024 + 2) / 3) * 4), file_name: 'big.bin' })).toEqual({
+      value: 'The file is 1,048,578 B; at most 1 MiB is allowed.',
+    });
+    expect(fileSizeError(t, 3 * 1024 * 1024)).toBe('The file is 3 MiB; at most 1 MiB is allowed.');
+    expect(fileSizeError(t, 1024 * 1024)).toBeNull();
+    for (const bad of ['', '.', '..', 'a/b', 'a\\b', 'x'.repeat(256)]) expect(fileNameError(t, bad), bad).not.toBeNull();
+  });
+
+  it('builds the request fields for each kind, leaving out empty optional ones', () => {
+    expect(toValueFields('password', draft({ value: 'pw' }))).toEqual({ value: 'pw' });
+    expect(toValueFields('ssh_key', draft({ key_source: 'generate', value: 'ignored' }))).toEqual({ generate: true });
+    expect(toValueFields('ssh_key', draft({ value: 'KEY', passphrase: '' }))).toEqual({ value: 'KEY', passphrase: undefined });
+    expect(toValueFields('ssh_credential', draft({ username: 'deploy', key_secret: 'k1' }))).toEqual({
+      username: 'deploy',
+      value: undefined,
+      key_secret: 'k1',
+      become_password: undefined,
+    });
+    expect(toValueFields('file', draft({ value: 'aGk=', file_name: 'hi.txt' }))).toEqual({ value: 'aGk=', file_name: 'hi.txt' });
+  });
 });
