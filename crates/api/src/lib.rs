@@ -73,6 +73,29 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/secrets/{id}/reveal", post(secrets::reveal_secret))
         .route("/secrets/{id}/usage", get(secrets::get_secret_usage))
+        .route("/hosts", get(hosts::list_hosts).post(hosts::create_host))
+        .route("/hosts/bulk-delete", post(hosts::bulk_delete_hosts))
+        .route("/hosts/bulk-update", post(hosts::bulk_update_hosts))
+        .route("/hosts/import", post(hosts::import_hosts))
+        .route("/hosts/export", get(hosts::export_hosts))
+        .route("/hosts/check", post(hosts::check_hosts))
+        .route("/hosts/test-connection", post(hosts::test_connection))
+        .route("/hosts/events", get(hosts::host_events))
+        .route(
+            "/hosts/{id}",
+            get(hosts::get_host)
+                .patch(hosts::update_host)
+                .delete(hosts::delete_host),
+        )
+        .route("/hosts/{id}/check", post(hosts::check_host))
+        .route(
+            "/hosts/{id}/status-history",
+            get(hosts::get_host_status_history),
+        )
+        .route(
+            "/inventory/settings",
+            get(hosts::get_inventory_settings).put(hosts::update_inventory_settings),
+        )
         .route("/dashboard", get(dashboard::get_dashboard))
         .route(
             "/settings",

@@ -34,6 +34,8 @@ pub struct Metrics {
     latency: Family<HttpLabels, Histogram>,
     db_connections: Gauge,
     db_idle: Gauge,
+    /// Host status checks completed.
+    pub host_checks: Counter,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -77,7 +79,14 @@ impl Metrics {
             })
             .set(1);
         registry.register("build_info", "Build information", build);
+        let host_checks = Counter::default();
+        registry.register(
+            "host_checks",
+            "Host status checks completed",
+            host_checks.clone(),
+        );
         Self {
+            host_checks,
             registry: Mutex::new(registry),
             requests,
             latency,

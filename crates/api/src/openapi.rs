@@ -37,13 +37,17 @@ impl Modify for BearerAuth {
         audit::list_audit_events, audit::export_audit_events,
         secrets::list_secrets, secrets::get_secret, secrets::create_secret, secrets::update_secret,
         secrets::replace_secret_value, secrets::delete_secret, secrets::reveal_secret, secrets::get_secret_usage,
+        hosts::list_hosts, hosts::get_host, hosts::create_host, hosts::update_host, hosts::delete_host,
+        hosts::bulk_delete_hosts, hosts::bulk_update_hosts, hosts::import_hosts, hosts::export_hosts,
+        hosts::check_hosts, hosts::check_host, hosts::test_connection, hosts::get_host_status_history,
+        hosts::host_events, hosts::get_inventory_settings, hosts::update_inventory_settings,
         dashboard::get_dashboard,
         settings::get_settings, settings::update_settings,
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, hosts::HostSortField, hosts::SortOrder, crate::services::checks::HostStatusUpdate)),
     tags(
         (name = "system"), (name = "auth"), (name = "users"), (name = "sessions"), (name = "tokens"),
-        (name = "audit"), (name = "secrets"), (name = "dashboard"), (name = "settings"),
+        (name = "audit"), (name = "secrets"), (name = "hosts"), (name = "dashboard"), (name = "settings"),
     )
 )]
 pub struct ApiDoc;

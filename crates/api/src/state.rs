@@ -3,8 +3,10 @@
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
 use itmgr_auth::{JwtKeys, LoginThrottle, ThrottleConfig};
+use itmgr_domain::InventorySettings;
 use itmgr_storage::repo::settings::{Settings, SettingsValues};
 use itmgr_storage::{repo, Db};
+use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -94,7 +96,11 @@ pub struct Inner {
     pub metrics: Metrics,
     /// The vault's key ring (key-encryption key derived from the master key).
     pub vault: itmgr_vault::KeyRing,
+    /// Host status checks: concurrency limit and result channel.
+    pub checker: crate::services::checks::Checker,
     settings_cache: RwLock<Option<(Instant, Settings)>>,
+    inventory_cache: RwLock<Option<(Instant, (InventorySettings, i64))>>,
+    own_addresses: RwLock<Vec<SocketAddr>>,
 }
 
 impl std::ops::Deref for AppState {
@@ -124,6 +130,7 @@ impl AppState {
             }
         }
         let limiter = RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst);
+        let (inventory, _) = repo::hosts::settings(db.conn()).await?;
         Ok(Self(Arc::new(Inner {
             jwt: JwtKeys::derive(master_key),
             throttle: LoginThrottle::new(config.login_throttle),
@@ -133,6 +140,9 @@ impl AppState {
             db,
             config,
             settings_cache: RwLock::new(None),
+            checker: crate::services::checks::Checker::new(inventory.check_concurrency as usize),
+            inventory_cache: RwLock::new(None),
+            own_addresses: RwLock::new(Vec::new()),
         })))
     }
 
@@ -159,5 +169,48 @@ impl AppState {
             .settings_cache
             .write()
             .unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), s));
+    }
+
+    /// The inventory settings and their version, cached briefly like the system settings.
+    pub async fn inventory_settings(
+        &self,
+    ) -> Result<(InventorySettings, i64), itmgr_storage::StorageError> {
+        if let Some((at, s)) = self
+            .inventory_cache
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            if at.elapsed() < SETTINGS_TTL {
+                return Ok(s.clone());
+            }
+        }
+        let s = repo::hosts::settings(self.db.conn()).await?;
+        self.cache_inventory_settings(s.clone());
+        Ok(s)
+    }
+
+    /// Replaces the cached inventory settings after a change.
+    pub fn cache_inventory_settings(&self, s: (InventorySettings, i64)) {
+        *self
+            .inventory_cache
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), s));
+    }
+
+    /// Records the socket(s) this server listens on; the target policy refuses them.
+    pub fn set_own_addresses(&self, addrs: Vec<SocketAddr>) {
+        *self
+            .own_addresses
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = addrs;
+    }
+
+    /// The sockets this server listens on.
+    pub fn own_addresses(&self) -> Vec<SocketAddr> {
+        self.own_addresses
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 }

@@ -162,13 +162,16 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         AdminBootstrap::Created => secrets::announce_admin_password(&config, &password)?,
         AdminBootstrap::Existing => {}
     }
-    if config.embedded_worker {
-        tokio::spawn(maintenance(state.clone()));
-    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
     let addr = listener.local_addr()?;
+    // The target policy refuses connections to the product itself.
+    state.set_own_addresses(vec![addr]);
+    if config.embedded_worker {
+        tokio::spawn(maintenance(state.clone()));
+        tokio::spawn(itmgr_api::services::checks::run_periodic(state.clone()));
+    }
     tracing::info!(
         address = %addr,
         startup_ms = started.elapsed().as_millis() as u64,
@@ -199,8 +202,11 @@ async fn maintenance(state: AppState) {
 
 async fn worker(config: Config) -> anyhow::Result<()> {
     let state = state(&config).await?;
-    tracing::info!("worker started: housekeeping only until the job queue lands (issue 8)");
+    tracing::info!(
+        "worker started: periodic host checks and housekeeping (the job queue lands with issue 8)"
+    );
     tokio::select! {
+        _ = itmgr_api::services::checks::run_periodic(state.clone()) => {}
         _ = maintenance(state) => {}
         _ = shutdown_signal() => {}
     }

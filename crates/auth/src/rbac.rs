@@ -63,6 +63,11 @@ permissions! {
     SecretsDelete => "secrets:delete", "Delete secrets.";
     SecretsReveal => "secrets:reveal", "Reveal a secret's value (re-authenticated, audited).";
     SecretsUse => "secrets:use", "Let runs use secrets without seeing them.";
+    HostsRead => "hosts:read", "List, view and export hosts and their status history.";
+    HostsCreate => "hosts:create", "Create and import hosts.";
+    HostsUpdate => "hosts:update", "Change hosts, their tags and credentials.";
+    HostsDelete => "hosts:delete", "Delete hosts.";
+    HostsCheck => "hosts:check", "Run status checks on demand.";
 }
 
 impl fmt::Display for Permission {
@@ -91,6 +96,11 @@ pub fn role_permissions(role: Role) -> BTreeSet<Permission> {
             SettingsRead,
             SecretsRead,
             SecretsUse,
+            HostsRead,
+            HostsCreate,
+            HostsUpdate,
+            HostsDelete,
+            HostsCheck,
         ],
         Role::Viewer => &[
             DashboardRead,
@@ -99,6 +109,7 @@ pub fn role_permissions(role: Role) -> BTreeSet<Permission> {
             AuditRead,
             SettingsRead,
             SecretsRead,
+            HostsRead,
         ],
     };
     list.iter().copied().collect()

@@ -4,7 +4,9 @@
 pub mod audit;
 pub mod auth;
 pub mod bootstrap;
+pub mod checks;
 pub mod dashboard;
+pub mod hosts;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;

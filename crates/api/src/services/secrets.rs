@@ -553,10 +553,11 @@ pub async fn usage(
     used_by(state.db.conn(), id).await
 }
 
-/// Today the only users are SSH credentials pointing at a key; later modules add theirs here.
+/// Every registered user of a secret: SSH credentials pointing at a key, hosts logging in with a
+/// credential; later modules (playbooks, schedules, clusters) add theirs here.
 async fn used_by(db: &impl itmgr_storage::ConnectionTrait, id: SecretId) -> ApiResult<Vec<String>> {
     let id_text = id.to_string();
-    Ok(repo::all(db)
+    let mut users: Vec<String> = repo::all(db)
         .await?
         .into_iter()
         .filter(|s| {
@@ -565,7 +566,14 @@ async fn used_by(db: &impl itmgr_storage::ConnectionTrait, id: SecretId) -> ApiR
                     == Some(id_text.as_str())
         })
         .map(|s| format!("secret:{}", s.name))
-        .collect())
+        .collect();
+    users.extend(
+        itmgr_storage::repo::hosts::names_using_credential(db, id)
+            .await?
+            .into_iter()
+            .map(|n| format!("host:{n}")),
+    );
+    Ok(users)
 }
 
 /// Deletes a secret; refused with 409 while something uses it, unless forced.
@@ -587,6 +595,7 @@ pub async fn delete(
             field: None,
         });
     }
+    itmgr_storage::repo::hosts::clear_credential(&txn, id).await?;
     repo::delete(&txn, id).await?;
     Event::new(ctx, Some(cap.principal()), "secret.delete")
         .target("secret", id, Some(&secret.name))
@@ -727,6 +736,48 @@ pub async fn resolve(
     let value = decode(secret.kind, open(state, &secret)?)?;
     repo::touch(state.db.conn(), secret.id).await?;
     Ok(value)
+}
+
+/// The login material of an `ssh_credential` secret, with its key secret opened too, for a
+/// connection the system makes on a host's behalf (status checks, runs). Who may attach a
+/// credential to a host is checked when the host is saved; this only decrypts, in memory, and
+/// stamps the use.
+pub(crate) async fn ssh_credentials(
+    state: &AppState,
+    id: SecretId,
+) -> ApiResult<itmgr_ssh::Credentials> {
+    let secret = repo::find_by_id(state.db.conn(), id)
+        .await
+        .map_err(not_found("credential"))?;
+    if secret.kind != SecretKind::SshCredential {
+        return Err(ApiError::field(
+            "credential",
+            "must be an ssh_credential secret",
+        ));
+    }
+    let plain = decode(secret.kind, open(state, &secret)?)?;
+    let mut creds = itmgr_ssh::Credentials {
+        username: plain.username.clone().unwrap_or_default(),
+        password: (!plain.value.is_empty()).then(|| plain.value.clone()),
+        private_key: None,
+        passphrase: None,
+    };
+    if let Some(key_id) = secret
+        .metadata
+        .get("key_secret_id")
+        .and_then(|v| v.as_str())
+        .and_then(|v| v.parse::<SecretId>().ok())
+    {
+        let key = repo::find_by_id(state.db.conn(), key_id)
+            .await
+            .map_err(not_found("credential key"))?;
+        let k = decode(key.kind, open(state, &key)?)?;
+        creds.private_key = Some(k.value.clone());
+        creds.passphrase = k.passphrase.clone();
+        repo::touch(state.db.conn(), key.id).await?;
+    }
+    repo::touch(state.db.conn(), secret.id).await?;
+    Ok(creds)
 }
 
 /// `itmgr vault check`: how many secrets decrypt, and the ids of those that do not.

@@ -83,6 +83,7 @@ impl TestApp {
         ensure_admin(&state, ADMIN_INITIAL).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        state.set_own_addresses(vec![addr]);
         let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         Self {

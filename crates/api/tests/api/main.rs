@@ -3,6 +3,7 @@
 mod helpers;
 
 mod auth;
+mod hosts;
 mod rbac;
 mod resources;
 mod secrets;

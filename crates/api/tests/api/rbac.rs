@@ -35,6 +35,22 @@ fn body_for(path: &str) -> serde_json::Value {
         "/api/v1/secrets/{id}" => json!({ "version": 1 }),
         "/api/v1/secrets/{id}/value" => json!({ "version": 1, "value": "x" }),
         "/api/v1/secrets/{id}/reveal" => json!({ "password": "a-fresh-password-123" }),
+        "/api/v1/hosts" => json!({ "name": "h1", "address": "10.0.0.1" }),
+        "/api/v1/hosts/{id}" => json!({ "version": 1, "port": 2222 }),
+        "/api/v1/hosts/bulk-delete" | "/api/v1/hosts/check" => {
+            json!({ "ids": ["0190a0a0-0000-7000-8000-000000000000"] })
+        }
+        "/api/v1/hosts/bulk-update" => {
+            json!({ "ids": ["0190a0a0-0000-7000-8000-000000000000"], "add_tags": { "a": "b" } })
+        }
+        "/api/v1/hosts/import" => {
+            json!({ "format": "csv", "content": "name,address\nx,10.0.0.1\n", "dry_run": true })
+        }
+        "/api/v1/hosts/test-connection" => json!({ "address": "10.0.0.1" }),
+        "/api/v1/inventory/settings" => json!({
+            "check_interval_seconds": 300, "check_concurrency": 10, "check_timeout_seconds": 5,
+            "default_check_method": "tcp", "status_history_retention_days": 30, "version": 0
+        }),
         _ => json!({}),
     }
 }

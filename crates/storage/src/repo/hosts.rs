@@ -454,6 +454,33 @@ pub async fn names_using_credential(
         .await?)
 }
 
+/// Detaches a deleted credential from the hosts that used it.
+pub async fn clear_credential(db: &impl ConnectionTrait, credential: SecretId) -> Result<u64> {
+    Ok(Entity::update_many()
+        .col_expr(
+            Column::CredentialId,
+            Expr::value(Option::<uuid::Uuid>::None),
+        )
+        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+        .filter(Column::CredentialId.eq(credential.as_uuid()))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Every host id, for the periodic checker (ids only: 100,000 hosts are a few megabytes).
+pub async fn all_ids(db: &impl ConnectionTrait) -> Result<Vec<HostId>> {
+    Ok(Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .into_tuple::<uuid::Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(HostId::from_uuid)
+        .collect())
+}
+
 /// The outcome of one check, to store.
 #[derive(Debug, Clone)]
 pub struct CheckOutcome {
@@ -552,6 +579,29 @@ pub async fn record_host_key_if_unset(
         .await?
         .rows_affected;
     Ok(rows > 0)
+}
+
+/// Replaces the trusted SSH host key (an admin accepting a changed key, or an import from
+/// `known_hosts`); `None` forgets it so the next contact is a first use again.
+pub async fn replace_host_key(
+    db: &impl ConnectionTrait,
+    id: HostId,
+    key: Option<(&str, &str)>,
+) -> Result<()> {
+    let rows = Entity::update_many()
+        .col_expr(Column::HostKey, Expr::value(key.map(|k| k.0.to_owned())))
+        .col_expr(
+            Column::HostKeyFingerprint,
+            Expr::value(key.map(|k| k.1.to_owned())),
+        )
+        .filter(Column::Id.eq(id.as_uuid()))
+        .exec(db)
+        .await?
+        .rows_affected;
+    if rows == 0 {
+        return Err(StorageError::NotFound);
+    }
+    Ok(())
 }
 
 /// A host's transitions, newest first.
