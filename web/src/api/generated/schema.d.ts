@@ -157,6 +157,217 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hosts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists hosts with filters, sorting, paging and facet counts. */
+        get: operations["list_hosts"];
+        put?: never;
+        /** Creates a host. */
+        post: operations["create_host"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/bulk-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deletes many hosts. */
+        post: operations["bulk_delete_hosts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/bulk-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Changes many hosts at once (tags, environment, OS, credential, check method); all or nothing. */
+        post: operations["bulk_update_hosts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks the selected hosts now; returns at once, results arrive on `/hosts/events`. */
+        post: operations["check_hosts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live check results as Server-Sent Events (`event: host.status`, data: [`HostStatusUpdate`]).
+         *     Authenticate with the `Authorization` header (read it with `fetch`, not `EventSource`).
+         */
+        get: operations["host_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Exports the hosts matching the filters as CSV, YAML, JSON or an Ansible inventory. */
+        get: operations["export_hosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Imports hosts from CSV, YAML, JSON or an Ansible inventory; `dry_run` previews per line. */
+        post: operations["import_hosts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/test-connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tests reachability of a host before it is saved ("test connection" in the form). */
+        post: operations["test_connection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reads a host. */
+        get: operations["get_host"];
+        put?: never;
+        post?: never;
+        /** Deletes a host. */
+        delete: operations["delete_host"];
+        options?: never;
+        head?: never;
+        /** Changes a host. */
+        patch: operations["update_host"];
+        trace?: never;
+    };
+    "/api/v1/hosts/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks one host now; returns at once, the result arrives on `/hosts/events`. */
+        post: operations["check_host"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/{id}/status-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A host's status transitions, newest first. */
+        get: operations["get_host_status_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reads the inventory settings. */
+        get: operations["get_inventory_settings"];
+        /** Replaces the inventory settings. */
+        put: operations["update_inventory_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ready": {
         parameters: {
             query?: never;
@@ -492,11 +703,60 @@ export interface components {
              */
             total: number;
         };
+        /** @description The result of a bulk delete. */
+        BulkDeleteResult: {
+            /** @description Names of the deleted hosts. */
+            deleted: string[];
+            /** @description Ids that did not exist. */
+            missing: string[];
+        };
+        /** @description Per-host outcome of a bulk update. */
+        BulkUpdateItem: {
+            /** @description Why this host could not be changed. */
+            error?: string | null;
+            /** Format: uuid */
+            id: string;
+            name?: string | null;
+        };
+        /** @description One change applied to many hosts. */
+        BulkUpdateRequest: {
+            /** @description Tags to add or overwrite. */
+            add_tags?: {
+                [key: string]: string;
+            };
+            check_method?: null | components["schemas"]["CheckMethod"];
+            /** @description Use the default check method again. */
+            clear_check_method?: boolean;
+            /** @description Name or id of an `ssh_credential` secret; `""` detaches. */
+            credential?: string | null;
+            /** @description `""` clears. */
+            environment?: string | null;
+            ids: string[];
+            /** @description `""` clears. */
+            os?: string | null;
+            /** @description Tag keys to remove. */
+            remove_tags?: string[];
+        };
+        /** @description The result of a bulk update: all applied, or none (with the reasons). */
+        BulkUpdateResult: {
+            applied: boolean;
+            items: components["schemas"]["BulkUpdateItem"][];
+        };
         /** @description A password change. */
         ChangePasswordRequest: {
             current_password: string;
             /** @description At least 12 characters, not containing the user name. */
             new_password: string;
+        };
+        /**
+         * @description How a host's reachability is checked.
+         * @enum {string}
+         */
+        CheckMethod: "ping" | "tcp" | "ssh";
+        /** @description How many checks were started. */
+        ChecksStarted: {
+            /** @description Hosts already being checked are not counted twice. */
+            started: number;
         };
         /** @description A new token. */
         CreateApiTokenRequest: {
@@ -506,6 +766,26 @@ export interface components {
              */
             expires_in_days?: number | null;
             name: string;
+        };
+        /** @description A new host. */
+        CreateHostRequest: {
+            /** @description Host name or IP address (no URL, no `user@`, no port). */
+            address: string;
+            check_method?: null | components["schemas"]["CheckMethod"];
+            /** @description Name or id of an `ssh_credential` secret. */
+            credential?: string | null;
+            description?: string | null;
+            environment?: string | null;
+            name: string;
+            os?: string | null;
+            /**
+             * Format: int64
+             * @description 1–65535, default 22.
+             */
+            port?: number | null;
+            tags?: {
+                [key: string]: string;
+            };
         };
         /** @description A new secret. */
         CreateSecretRequest: components["schemas"]["SecretValueInput"] & {
@@ -559,12 +839,229 @@ export interface components {
             /** @description A human-readable message, safe to show. */
             message: string;
         };
+        /** @description How many hosts have a value. */
+        FacetCount: {
+            /** Format: int64 */
+            count: number;
+            /** @description The value (`""` for hosts without one). */
+            value: string;
+        };
         /** @description Liveness and version. */
         Health: {
             /** @description Always `ok` when the process answers. */
             status: string;
             /** @description The server version. */
             version: string;
+        };
+        /** @description An inventory host. */
+        Host: {
+            /** @description Host name or IP address. */
+            address: string;
+            check_method?: null | components["schemas"]["CheckMethod"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by?: string | null;
+            /**
+             * Format: uuid
+             * @description The `ssh_credential` secret the host logs in with.
+             */
+            credential_id?: string | null;
+            /** @description That secret's name, for display. */
+            credential_name?: string | null;
+            description: string;
+            /** @description The method checks actually use. */
+            effective_check_method: components["schemas"]["CheckMethod"];
+            environment?: string | null;
+            /** @description SHA256 fingerprint of the SSH host key recorded on first contact. */
+            host_key_fingerprint?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            last_check_at?: string | null;
+            last_error?: string | null;
+            /** Format: double */
+            latency_ms?: number | null;
+            /** @description Unique inventory name. */
+            name: string;
+            os?: string | null;
+            /** Format: int32 */
+            port: number;
+            status: components["schemas"]["HostStatus"];
+            tags: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: uuid */
+            updated_by?: string | null;
+            /**
+             * Format: int64
+             * @description Send back on update; a stale one gets 409.
+             */
+            version: number;
+        };
+        /** @description Counts per value for the filter sidebar. Each dimension ignores its own filter. */
+        HostFacets: {
+            environment: components["schemas"]["FacetCount"][];
+            os: components["schemas"]["FacetCount"][];
+            status: components["schemas"]["FacetCount"][];
+        };
+        /** @description One page of hosts, the total, and facet counts. */
+        HostPage: {
+            facets: components["schemas"]["HostFacets"];
+            items: components["schemas"]["Host"][];
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            offset: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A selection of hosts. */
+        HostSelection: {
+            /** @description At most 10,000 ids. */
+            ids: string[];
+        };
+        /**
+         * @description Sortable columns.
+         * @enum {string}
+         */
+        HostSortField: "name" | "address" | "port" | "os" | "environment" | "status" | "last_check_at" | "latency" | "created_at" | "updated_at";
+        /**
+         * @description The result of the last check.
+         * @enum {string}
+         */
+        HostStatus: "online" | "offline" | "unknown";
+        /** @description A status transition. */
+        HostStatusChange: {
+            /** Format: date-time */
+            at: string;
+            error?: string | null;
+            /** Format: double */
+            latency_ms?: number | null;
+            method: components["schemas"]["CheckMethod"];
+            previous: components["schemas"]["HostStatus"];
+            status: components["schemas"]["HostStatus"];
+        };
+        /** @description One page of results and the total. */
+        HostStatusChangePage: {
+            /** @description The rows. */
+            items: components["schemas"]["HostStatusChange"][];
+            /**
+             * Format: int64
+             * @description The page size used.
+             */
+            limit: number;
+            /**
+             * Format: int64
+             * @description Rows skipped.
+             */
+            offset: number;
+            /**
+             * Format: int64
+             * @description Rows matching the filter in all.
+             */
+            total: number;
+        };
+        /** @description A check result as pushed to open UIs. */
+        HostStatusUpdate: {
+            /** Format: date-time */
+            checked_at: string;
+            error?: string | null;
+            /** Format: uuid */
+            host_id: string;
+            /** Format: double */
+            latency_ms?: number | null;
+            method: components["schemas"]["CheckMethod"];
+            name: string;
+            previous?: null | components["schemas"]["HostStatus"];
+            status: components["schemas"]["HostStatus"];
+        };
+        /**
+         * @description What happens to an entry.
+         * @enum {string}
+         */
+        ImportAction: "create" | "update" | "unchanged" | "reject";
+        /** @description One entry of the report. */
+        ImportLine: {
+            action: components["schemas"]["ImportAction"];
+            /** @description For updates: the fields that change. */
+            changes: string[];
+            /** @description For rejects: why, per field. */
+            errors: {
+                [key: string]: string;
+            };
+            /** @description Ansible groups the host was listed under (kept as `group.<name>` tags). */
+            groups: string[];
+            /** @description 1-based line (entry number for YAML/JSON lists). */
+            line: number;
+            name: string;
+        };
+        /** @description The preview (dry run) or the result of an import. */
+        ImportReport: {
+            /** @description False for a dry run. */
+            applied: boolean;
+            lines: components["schemas"]["ImportLine"][];
+            summary: components["schemas"]["ImportSummary"];
+        };
+        /** @description A file to import. */
+        ImportRequest: {
+            /** @description The file's text (at most 16 MiB). */
+            content: string;
+            /** @description Only report what would happen. */
+            dry_run?: boolean;
+            format: components["schemas"]["InventoryFormat"];
+        };
+        /** @description Counts per action. */
+        ImportSummary: {
+            create: number;
+            reject: number;
+            unchanged: number;
+            update: number;
+        };
+        /**
+         * @description Import and export file formats.
+         * @enum {string}
+         */
+        InventoryFormat: "csv" | "yaml" | "json" | "ansible_ini" | "ansible_yaml";
+        /** @description Inventory settings: periodic checks and the target policy. */
+        InventorySettingsBody: {
+            /**
+             * Format: int32
+             * @description Checks running at once (1–2000).
+             */
+            check_concurrency: number;
+            /**
+             * Format: int32
+             * @description Seconds between periodic checks of every host; 0 turns them off (10–86400).
+             */
+            check_interval_seconds: number;
+            /**
+             * Format: int32
+             * @description Seconds one check may take (1–120).
+             */
+            check_timeout_seconds: number;
+            /** @description For hosts with no method of their own and no environment default. */
+            default_check_method: components["schemas"]["CheckMethod"];
+            /** @description Default methods per environment. */
+            environment_check_methods?: {
+                [key: string]: components["schemas"]["CheckMethod"];
+            };
+            /**
+             * Format: int32
+             * @description Status transitions are kept this long (1–3650 days).
+             */
+            status_history_retention_days: number;
+            /** @description Allowed targets (CIDR, IP, host name, `*.domain`); empty allows all not denied. */
+            target_allow?: string[];
+            /** @description Denied targets; by default link-local networks and cloud metadata endpoints. */
+            target_deny?: string[];
+            /**
+             * Format: int64
+             * @description Send back on update; a stale one gets 409 (0 before the first save).
+             */
+            version: number;
         };
         /** @description Credentials. */
         LoginRequest: {
@@ -790,6 +1287,58 @@ export interface components {
             /**
              * Format: int64
              * @description Send back on update; a stale one gets 409.
+             */
+            version: number;
+        };
+        /**
+         * @description Sort direction.
+         * @enum {string}
+         */
+        SortOrder: "asc" | "desc";
+        /** @description An unsaved host to test. */
+        TestConnectionRequest: {
+            address: string;
+            check_method?: null | components["schemas"]["CheckMethod"];
+            /** @description Name or id of an `ssh_credential` secret. */
+            credential?: string | null;
+            environment?: string | null;
+            /** Format: int64 */
+            port?: number | null;
+        };
+        /** @description The result of a test. */
+        TestConnectionResult: {
+            error?: string | null;
+            /** Format: double */
+            latency_ms?: number | null;
+            method: components["schemas"]["CheckMethod"];
+            status: components["schemas"]["HostStatus"];
+        };
+        /**
+         * @description Changes to a host; absent fields are kept. `credential: ""` detaches the credential;
+         *     `clear_check_method: true` goes back to the default check method.
+         */
+        UpdateHostRequest: {
+            address?: string | null;
+            check_method?: null | components["schemas"]["CheckMethod"];
+            /** @description Use the default check method again. */
+            clear_check_method?: boolean;
+            /** @description Name or id of an `ssh_credential` secret; `""` detaches. */
+            credential?: string | null;
+            description?: string | null;
+            /** @description `""` clears. */
+            environment?: string | null;
+            name?: string | null;
+            /** @description `""` clears. */
+            os?: string | null;
+            /** Format: int64 */
+            port?: number | null;
+            /** @description Replaces all tags. */
+            tags?: {
+                [key: string]: string;
+            } | null;
+            /**
+             * Format: int64
+             * @description The version read; a stale one gets 409.
              */
             version: number;
         };
@@ -1149,6 +1698,554 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    list_hosts: {
+        parameters: {
+            query?: {
+                /** @description Free text over name, address and description. */
+                q?: string;
+                /** @description Statuses, e.g. `online,offline`. */
+                status?: string;
+                /** @description Environments, e.g. `prod,stage`. */
+                environment?: string;
+                /** @description Operating systems. */
+                os?: string;
+                /** @description Tags: `key=value` or `key` (has the tag), comma-separated; all must match. */
+                tag?: string;
+                /** @description Only hosts logging in with this `ssh_credential` secret. */
+                credential?: string;
+                /** @description Only these hosts (comma-separated ids). */
+                ids?: string;
+                /** @description Column to sort by (default `name`). */
+                sort?: components["schemas"]["HostSortField"];
+                /** @description `asc` (default) or `desc`. */
+                order?: components["schemas"]["SortOrder"];
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_host: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateHostRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Host"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    bulk_delete_hosts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HostSelection"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkDeleteResult"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    bulk_update_hosts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkUpdateResult"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    check_hosts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HostSelection"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecksStarted"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    host_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless text/event-stream of `host.status` events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["HostStatusUpdate"];
+                };
+            };
+        };
+    };
+    export_hosts: {
+        parameters: {
+            query: {
+                format: components["schemas"]["InventoryFormat"];
+                /** @description Free text over name, address and description. */
+                q?: string;
+                /** @description Statuses, e.g. `online,offline`. */
+                status?: string;
+                /** @description Environments, e.g. `prod,stage`. */
+                environment?: string;
+                /** @description Operating systems. */
+                os?: string;
+                /** @description Tags: `key=value` or `key` (has the tag), comma-separated; all must match. */
+                tag?: string;
+                /** @description Only hosts logging in with this `ssh_credential` secret. */
+                credential?: string;
+                /** @description Only these hosts (comma-separated ids). */
+                ids?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_hosts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    test_connection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestConnectionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestConnectionResult"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_host: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Host"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_host: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_host: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateHostRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Host"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    check_host: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecksStarted"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_host_status_history: {
+        parameters: {
+            query?: {
+                /** @description Rows per page (1–500, default 50). */
+                limit?: number;
+                /** @description Rows to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostStatusChangePage"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_inventory_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventorySettingsBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_inventory_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InventorySettingsBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventorySettingsBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
