@@ -1,6 +1,7 @@
 // End-to-end smoke test: starts the real `itmgr` binary on a fresh SQLite database and
 // drives the web UI through first login, the forced password change, creating a user,
-// finding the audit event for it, and creating and revealing a secret in the vault.
+// finding the audit event for it, creating and revealing a secret in the vault, and adding a
+// host to the inventory whose status check result arrives live over Server-Sent Events.
 //
 //   ITMGR_BIN=target/release/itmgr npm run e2e
 //
@@ -313,6 +314,48 @@ async function main() {
         if ((await page.content()).includes(secretValue)) throw new Error('the value is shown again without a password');
         await page.keyboard.press('Escape');
         await byTestId('reveal-form').waitFor({ state: 'detached' });
+      },
+    ],
+    [
+      'hosts page shows the empty state',
+      async () => {
+        await byTestId('nav-hosts').click();
+        await page.waitForURL((u) => u.pathname === '/hosts');
+        await byTestId('empty-state').waitFor();
+        await byTestId('empty-create-host').waitFor();
+      },
+    ],
+    [
+      'create host e2e-host (127.0.0.1:9, tcp check)',
+      async () => {
+        await byTestId('empty-create-host').click();
+        const form = byTestId('host-form');
+        await form.waitFor();
+        await form.locator('input[name="name"]').fill('e2e-host');
+        await form.locator('input[name="address"]').fill('127.0.0.1');
+        await form.locator('input[name="port"]').fill('9');
+        await byTestId('host-check-method').click();
+        await page.getByRole('option', { name: 'TCP connect', exact: true }).click();
+        await byTestId('host-submit').click();
+        await form.waitFor({ state: 'detached' });
+        await byTestId('host-row-e2e-host').waitFor();
+      },
+    ],
+    [
+      'open the host and check its status: offline arrives live',
+      async () => {
+        await byTestId('host-link-e2e-host').click();
+        await page.waitForURL((u) => /^\/hosts\/[0-9a-f-]{36}$/.test(u.pathname));
+        const name = (await byTestId('host-detail-name').innerText()).trim();
+        if (name !== 'e2e-host') throw new Error(`detail page shows ${JSON.stringify(name)}`);
+        const method = await byTestId('host-check-method').innerText();
+        if (!/TCP/.test(method)) throw new Error(`check method shown as ${JSON.stringify(method)}`);
+        // Let the live stream connect before the check is started.
+        await page.waitForResponse((r) => r.url().includes('/api/v1/hosts/events'), { timeout: 5000 }).catch(() => undefined);
+        await byTestId('host-check').click();
+        await page.locator('[data-testid="host-detail-status"][data-status="offline"]').waitFor({ timeout: 30_000 });
+        const badge = ((await byTestId('host-detail-status').textContent()) ?? '').trim();
+        if (badge !== 'Offline') throw new Error(`status badge reads ${JSON.stringify(badge)}`);
       },
     ],
   ]);

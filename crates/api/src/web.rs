@@ -5,15 +5,35 @@
 
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
-use rust_embed::RustEmbed;
+use std::borrow::Cow;
 
-#[derive(RustEmbed)]
+#[cfg(not(debug_assertions))]
+#[derive(rust_embed::RustEmbed)]
 #[folder = "$CARGO_MANIFEST_DIR/../../web/dist"]
 #[allow_missing = true]
 struct Assets;
 
+#[cfg(not(debug_assertions))]
+fn load(path: &str) -> Option<Cow<'static, [u8]>> {
+    Assets::get(path).map(|f| f.data)
+}
+
+/// Debug builds resolve `web/dist` when serving, not when compiling: the folder may not exist yet
+/// when the crate is built (a fresh checkout builds Rust before the web app).
+#[cfg(debug_assertions)]
+fn load(path: &str) -> Option<Cow<'static, [u8]>> {
+    let root =
+        std::fs::canonicalize(concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/dist")).ok()?;
+    let file = std::fs::canonicalize(root.join(path)).ok()?;
+    // No escaping the folder with `..` or symlinks.
+    if !file.starts_with(&root) || !file.is_file() {
+        return None;
+    }
+    std::fs::read(file).ok().map(Cow::Owned)
+}
+
 fn asset(path: &str) -> Option<Response> {
-    let file = Assets::get(path)?;
+    let data = load(path)?;
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     // Vite fingerprints everything under assets/: cache it for good; never cache the shell.
     let cache = if path.starts_with("assets/") {
@@ -27,7 +47,7 @@ fn asset(path: &str) -> Option<Response> {
                 (header::CONTENT_TYPE, mime.as_ref().to_owned()),
                 (header::CACHE_CONTROL, cache.to_owned()),
             ],
-            file.data,
+            data,
         )
             .into_response(),
     )

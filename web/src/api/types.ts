@@ -38,7 +38,53 @@ export type ReplaceSecretValueBody = JsonOf<NonNullable<paths['/api/v1/secrets/{
 export type RevealSecretBody = JsonOf<NonNullable<paths['/api/v1/secrets/{id}/reveal']['post']['requestBody']>>;
 export type SettingsBody = JsonOf<NonNullable<paths['/api/v1/settings']['put']['requestBody']>>;
 
+export type Host = Schemas['Host'];
+export type HostPage = Schemas['HostPage'];
+export type HostFacets = Schemas['HostFacets'];
+export type FacetCount = Schemas['FacetCount'];
+export type HostStatus = Schemas['HostStatus'];
+export type HostSortField = Schemas['HostSortField'];
+export type CheckMethod = Schemas['CheckMethod'];
+export type HostStatusUpdate = Schemas['HostStatusUpdate'];
+export type HostStatusChange = Schemas['HostStatusChange'];
+export type HostStatusChangePage = Schemas['HostStatusChangePage'];
+export type InventoryFormat = Schemas['InventoryFormat'];
+export type ImportReport = Schemas['ImportReport'];
+export type ImportLine = Schemas['ImportLine'];
+export type ImportAction = Schemas['ImportAction'];
+export type BulkDeleteResult = Schemas['BulkDeleteResult'];
+export type BulkUpdateResult = Schemas['BulkUpdateResult'];
+export type ChecksStarted = Schemas['ChecksStarted'];
+export type TestConnectionResult = Schemas['TestConnectionResult'];
+export type InventorySettings = Schemas['InventorySettingsBody'];
+export type HostsQuery = NonNullable<paths['/api/v1/hosts']['get']['parameters']['query']>;
+export type HostsExportQuery = NonNullable<paths['/api/v1/hosts/export']['get']['parameters']['query']>;
+export type HostStatusHistoryQuery = NonNullable<paths['/api/v1/hosts/{id}/status-history']['get']['parameters']['query']>;
+export type CreateHostBody = JsonOf<NonNullable<paths['/api/v1/hosts']['post']['requestBody']>>;
+export type UpdateHostBody = JsonOf<NonNullable<paths['/api/v1/hosts/{id}']['patch']['requestBody']>>;
+export type BulkUpdateHostsBody = JsonOf<NonNullable<paths['/api/v1/hosts/bulk-update']['post']['requestBody']>>;
+export type ImportHostsBody = JsonOf<NonNullable<paths['/api/v1/hosts/import']['post']['requestBody']>>;
+export type TestConnectionBody = JsonOf<NonNullable<paths['/api/v1/hosts/test-connection']['post']['requestBody']>>;
+export type InventorySettingsBody = JsonOf<NonNullable<paths['/api/v1/inventory/settings']['put']['requestBody']>>;
+
 /** Every kind of secret, in the order the UI offers them. */
 export const SECRET_KINDS = ['password', 'token', 'text', 'ssh_key', 'ssh_credential', 'file'] as const satisfies readonly SecretKind[];
 
 export const ROLES = ['admin', 'operator', 'viewer'] as const satisfies readonly Role[];
+
+export const HOST_STATUSES = ['online', 'offline', 'unknown'] as const satisfies readonly HostStatus[];
+export const CHECK_METHODS = ['ping', 'tcp', 'ssh'] as const satisfies readonly CheckMethod[];
+export const INVENTORY_FORMATS = ['csv', 'json', 'yaml', 'ansible_ini', 'ansible_yaml'] as const satisfies readonly InventoryFormat[];
+export const IMPORT_ACTIONS = ['create', 'update', 'unchanged', 'reject'] as const satisfies readonly ImportAction[];
+export const HOST_SORT_FIELDS = [
+  'name',
+  'address',
+  'port',
+  'os',
+  'environment',
+  'status',
+  'last_check_at',
+  'latency',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly HostSortField[];

@@ -1,6 +1,9 @@
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { PERMISSIONS } from '@/lib/permissions';
 import { AuditPage } from '@/features/audit/components/audit-page';
+import { HostDetailPage } from '@/features/hosts/components/host-detail-page';
+import { HostsPage } from '@/features/hosts/components/hosts-page';
+import { ImportPage } from '@/features/hosts/components/import-page';
 import { SecretsPage } from '@/features/secrets/components/secrets-page';
 import { SessionsPage } from '@/features/sessions/components/sessions-page';
 import { SettingsPage } from '@/features/settings/components/settings-page';
@@ -27,6 +30,30 @@ const router = createBrowserRouter([
             element: (
               <RequirePermission permission={PERMISSIONS.usersRead}>
                 <UsersPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'hosts',
+            element: (
+              <RequirePermission permission={PERMISSIONS.hostsRead}>
+                <HostsPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'hosts/import',
+            element: (
+              <RequirePermission permission={PERMISSIONS.hostsCreate}>
+                <ImportPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'hosts/:id',
+            element: (
+              <RequirePermission permission={PERMISSIONS.hostsRead}>
+                <HostDetailPage />
               </RequirePermission>
             ),
           },

@@ -1,5 +1,8 @@
 import dayjs from 'dayjs';
+import relativeTime from 'dayjs/plugin/relativeTime';
 import i18n from '@/i18n';
+
+dayjs.extend(relativeTime);
 
 /** Local date and time in the UI language; seconds only where order matters (audit). */
 export function formatDateTime(value: string | null | undefined, fallback = '—', seconds = false): string {
@@ -24,4 +27,11 @@ export function formatBytes(bytes: number, lng: string = i18n.language, exact = 
   }
   const number = new Intl.NumberFormat(lng, { maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value);
   return `${number} ${i18n.t(`units.${BYTE_UNITS[unit] ?? 'B'}`, { lng })}`;
+}
+
+/** "5 minutes ago" in the UI language. */
+export function formatRelative(value: string | null | undefined, fallback = '—'): string {
+  if (!value) return fallback;
+  const d = dayjs(value);
+  return d.isValid() ? d.fromNow() : value;
 }

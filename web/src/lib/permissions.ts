@@ -16,4 +16,9 @@ export const PERMISSIONS = {
   secretsUpdate: 'secrets:update',
   secretsDelete: 'secrets:delete',
   secretsReveal: 'secrets:reveal',
+  hostsRead: 'hosts:read',
+  hostsCreate: 'hosts:create',
+  hostsUpdate: 'hosts:update',
+  hostsDelete: 'hosts:delete',
+  hostsCheck: 'hosts:check',
 } as const;

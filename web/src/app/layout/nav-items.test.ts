@@ -14,4 +14,8 @@ describe('sidebar', () => {
     expect(visibleNavItems(['secrets:read']).map((i) => i.path)).toContain('/secrets');
     expect(visibleNavItems([]).map((i) => i.path)).not.toContain('/secrets');
   });
+  it('shows Hosts to anyone who can read hosts', () => {
+    expect(visibleNavItems(['hosts:read']).map((i) => i.path)).toContain('/hosts');
+    expect(visibleNavItems([]).map((i) => i.path)).not.toContain('/hosts');
+  });
 });

@@ -3,6 +3,7 @@ import {
   IconGauge,
   IconKey,
   IconListDetails,
+  IconServer2,
   IconLock,
   IconSettings,
   IconUsers,
@@ -16,6 +17,7 @@ export type NavItem = { path: string; label: ParseKeys; icon: Icon; permission?:
 /** The pages of the app, in sidebar order; items needing a permission are hidden without it. */
 export const NAV_ITEMS: NavItem[] = [
   { path: '/', label: 'nav.dashboard', icon: IconGauge, permission: PERMISSIONS.dashboardRead, testId: 'nav-dashboard' },
+  { path: '/hosts', label: 'nav.hosts', icon: IconServer2, permission: PERMISSIONS.hostsRead, testId: 'nav-hosts' },
   { path: '/users', label: 'nav.users', icon: IconUsers, permission: PERMISSIONS.usersRead, testId: 'nav-users' },
   { path: '/secrets', label: 'nav.secrets', icon: IconLock, permission: PERMISSIONS.secretsRead, testId: 'nav-secrets' },
   { path: '/sessions', label: 'nav.sessions', icon: IconDeviceDesktop, testId: 'nav-sessions' },

@@ -4,6 +4,7 @@ import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SECRET_KINDS, type Secret, type SecretKind } from '@/api/types';
+import { TagsEditor } from '@/components/forms/tags-editor';
 import { applyFieldErrors } from '@/lib/form-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { useCreateSecret } from '../api/create-secret';
@@ -13,7 +14,6 @@ import { EMPTY_DRAFT, toValueFields, VALUE_FIELDS, type ValueDraft } from '../li
 import { NameField } from './name-field';
 import { SecretValueFields } from './secret-value-fields';
 import { SshKeySaved } from './ssh-key-saved';
-import { TagsEditor } from './tags-editor';
 
 const EMPTY: SecretFormValues = { ...EMPTY_DRAFT, name: '', kind: 'password', description: '', tags: [], expires_at: null };
 /** Kinds whose value is one string of the same shape: switching between them keeps what was typed. */

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Secret, UpdateSecretBody } from '@/api/types';
 import { isApiError } from '@/lib/api-error';
+import { TagsEditor } from '@/components/forms/tags-editor';
 import { applyFieldErrors } from '@/lib/form-errors';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { secretQueryOptions } from '../api/get-secret';
@@ -15,7 +16,6 @@ import { expiryFromApi, expiryToApi } from '../lib/expiry';
 import { normalizeSecretName, rowsToTags, sameTags, tagsToRows, validateSecretForm, type SecretFormValues } from '../lib/validation';
 import { EMPTY_DRAFT } from '../lib/value-draft';
 import { NameField } from './name-field';
-import { TagsEditor } from './tags-editor';
 
 function toValues(s: Secret): SecretFormValues {
   return { ...EMPTY_DRAFT, name: s.name, kind: s.kind, description: s.description, tags: tagsToRows(s.tags), expires_at: expiryFromApi(s.expires_at) };

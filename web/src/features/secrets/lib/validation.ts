@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import type { SecretKind } from '@/api/types';
 import { base64DecodedLength } from '@/lib/base64';
 import { formatBytes } from '@/lib/format';
+import type { TagRow } from '@/lib/tags';
 import type { ValueDraft } from './value-draft';
 
 // Mirrors the server's value types (domain crate, secrets.rs: SecretName, TagKey, SecretValue)
@@ -26,7 +27,6 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
-export type TagRow = { key: string; value: string };
 
 const byteLength = (s: string) => new TextEncoder().encode(s).length;
 
@@ -115,20 +115,13 @@ export function tagValueError(t: TFunction, value: string): string | null {
   return null;
 }
 
-export function tagsToRows(tags: Record<string, string>): TagRow[] {
-  return Object.entries(tags)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, value]) => ({ key, value }));
-}
-
-export function rowsToTags(rows: readonly TagRow[]): Record<string, string> {
-  return Object.fromEntries(rows.map((r) => [r.key.trim(), r.value]));
-}
 
 export function sameTags(a: Record<string, string>, b: Record<string, string>): boolean {
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && a[k] === b[k]);
 }
+
+export { rowsToTags, tagsToRows, type TagRow } from '@/lib/tags';
 
 export type SecretFormValues = ValueDraft & {
   name: string;

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, NumberInput, Paper, Skeleton, Stack } from '@mantine/core';
+import { Alert, Button, Group, NumberInput, Paper, Skeleton, Stack, Tabs } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQueryClient } from '@tanstack/react-query';
 import { IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react';
@@ -14,6 +14,7 @@ import { notifyError, notifySuccess } from '@/lib/notify';
 import { PERMISSIONS } from '@/lib/permissions';
 import { settingsQueryOptions, useSettings } from '../api/get-settings';
 import { useUpdateSettings } from '../api/update-settings';
+import { InventorySettingsSection } from './inventory-settings-form';
 
 type Values = Omit<Settings, 'version'>;
 const FIELDS = ['session_idle_timeout_minutes', 'session_absolute_lifetime_hours', 'audit_retention_days'] as const;
@@ -141,17 +142,30 @@ export function SettingsPage() {
     <>
       <PageHeader title={t('settings.title')} />
       <Paper withBorder p="md" radius="md">
-        {settings.isError ? (
-          <QueryError error={settings.error} onRetry={() => void settings.refetch()} />
-        ) : !settings.data ? (
-          <Stack maw={520}>
-            {FIELDS.map((f) => (
-              <Skeleton key={f} height={56} />
-            ))}
-          </Stack>
-        ) : (
-          <SettingsForm settings={settings.data} canEdit={canEdit} />
-        )}
+        <Tabs defaultValue="general" keepMounted={false}>
+          <Tabs.List mb="md">
+            <Tabs.Tab value="general">{t('settings.general')}</Tabs.Tab>
+            <Tabs.Tab value="inventory" data-testid="settings-tab-inventory">
+              {t('settings.inventory.title')}
+            </Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="general">
+            {settings.isError ? (
+              <QueryError error={settings.error} onRetry={() => void settings.refetch()} />
+            ) : !settings.data ? (
+              <Stack maw={520}>
+                {FIELDS.map((f) => (
+                  <Skeleton key={f} height={56} />
+                ))}
+              </Stack>
+            ) : (
+              <SettingsForm settings={settings.data} canEdit={canEdit} />
+            )}
+          </Tabs.Panel>
+          <Tabs.Panel value="inventory">
+            <InventorySettingsSection />
+          </Tabs.Panel>
+        </Tabs>
       </Paper>
     </>
   );
