@@ -31,6 +31,10 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
 fi
+# The SSH test fleet runs real OpenSSH sshd processes on loopback.
+if [ ! -x /usr/sbin/sshd ] || ! command -v ssh-keygen >/dev/null; then
+  apt_install openssh-server openssh-client
+fi
 
 # The PostgreSQL suite is not optional: check the server answers.
 url=${ITMGR_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
@@ -49,4 +53,4 @@ if ! (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
     exit 1
   fi
 fi
-echo "ensure-deps: node $(node --version), chromium, PostgreSQL at $host:$port: ok"
+echo "ensure-deps: node $(node --version), chromium, sshd, PostgreSQL at $host:$port: ok"

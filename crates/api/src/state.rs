@@ -131,16 +131,19 @@ impl AppState {
         }
         let limiter = RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst);
         let (inventory, _) = repo::hosts::settings(db.conn()).await?;
+        let checker = crate::services::checks::Checker::new(inventory.check_concurrency as usize);
+        let metrics = Metrics::new(env!("CARGO_PKG_VERSION"));
+        checker.start_writer(db.clone(), metrics.host_checks.clone());
         Ok(Self(Arc::new(Inner {
             jwt: JwtKeys::derive(master_key),
             throttle: LoginThrottle::new(config.login_throttle),
-            metrics: Metrics::new(env!("CARGO_PKG_VERSION")),
+            metrics,
             vault,
             limiter,
             db,
             config,
             settings_cache: RwLock::new(None),
-            checker: crate::services::checks::Checker::new(inventory.check_concurrency as usize),
+            checker,
             inventory_cache: RwLock::new(None),
             own_addresses: RwLock::new(Vec::new()),
         })))

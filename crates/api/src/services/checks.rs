@@ -18,7 +18,7 @@ use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{broadcast, Semaphore};
+use tokio::sync::{broadcast, mpsc, Semaphore};
 
 /// A check result as pushed to open UIs.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -41,6 +41,14 @@ pub struct Checker {
     size: Mutex<usize>,
     in_flight: Mutex<HashSet<HostId>>,
     events: broadcast::Sender<HostStatusUpdate>,
+    results: Mutex<Option<mpsc::UnboundedSender<Finished>>>,
+}
+
+/// A probe result on its way to the database.
+struct Finished {
+    id: HostId,
+    name: String,
+    outcome: CheckOutcome,
 }
 
 impl Checker {
@@ -51,7 +59,21 @@ impl Checker {
             size: Mutex::new(concurrency.max(1)),
             in_flight: Mutex::new(HashSet::new()),
             events: broadcast::channel(4096).0,
+            results: Mutex::new(None),
         }
+    }
+
+    /// Starts the result writer: one task that stores results in batches (one transaction per
+    /// batch instead of one per check, so thousands of results do not queue on the database's
+    /// write lock) and then publishes them. It ends when the checker is dropped.
+    pub fn start_writer(
+        &self,
+        db: itmgr_storage::Db,
+        counter: prometheus_client::metrics::counter::Counter,
+    ) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        *self.results.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx);
+        tokio::spawn(write_results(db, counter, self.events.clone(), rx));
     }
 
     /// Changes the concurrency limit (settings change); running checks finish undisturbed.
@@ -190,34 +212,89 @@ async fn ssh_check(
     result
 }
 
-/// Checks one host now and stores and publishes the result. A host deleted meanwhile is skipped.
-pub async fn check_and_record(state: &AppState, id: HostId) -> ApiResult<Option<HostStatusUpdate>> {
+async fn write_results(
+    db: itmgr_storage::Db,
+    counter: prometheus_client::metrics::counter::Counter,
+    events: broadcast::Sender<HostStatusUpdate>,
+    mut rx: mpsc::UnboundedReceiver<Finished>,
+) {
+    const BATCH: usize = 500;
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        // Gather what else finished meanwhile (briefly), so a burst becomes one transaction.
+        let until = tokio::time::Instant::now() + Duration::from_millis(20);
+        while batch.len() < BATCH {
+            match tokio::time::timeout_at(until, rx.recv()).await {
+                Ok(Some(f)) => batch.push(f),
+                _ => break,
+            }
+        }
+        let updates = match store_batch(&db, &batch).await {
+            Ok(u) => u,
+            Err(e) => {
+                tracing::warn!(error = %e, checks = batch.len(), "storing check results failed");
+                continue;
+            }
+        };
+        for u in updates {
+            counter.inc();
+            let _ = events.send(u);
+        }
+    }
+}
+
+async fn store_batch(
+    db: &itmgr_storage::Db,
+    batch: &[Finished],
+) -> Result<Vec<HostStatusUpdate>, StorageError> {
+    let txn = db.begin().await?;
+    let mut updates = Vec::with_capacity(batch.len());
+    for f in batch {
+        let transition = match repo::record_check(&txn, f.id, &f.outcome).await {
+            Ok(t) => t,
+            // Deleted while being checked.
+            Err(StorageError::NotFound) => continue,
+            Err(e) => return Err(e),
+        };
+        updates.push(HostStatusUpdate {
+            host_id: f.id.as_uuid(),
+            name: f.name.clone(),
+            status: f.outcome.status,
+            previous: transition.map(|t| t.previous),
+            method: f.outcome.method,
+            checked_at: f.outcome.at,
+            latency_ms: f.outcome.latency_ms,
+            error: f.outcome.error.clone(),
+        });
+    }
+    itmgr_storage::commit(txn).await?;
+    Ok(updates)
+}
+
+/// Checks one host now and hands the result to the writer. A host deleted meanwhile is skipped.
+async fn check_one(state: &AppState, id: HostId) -> ApiResult<()> {
     let host = match repo::find_by_id(state.db.conn(), id).await {
         Ok(h) => h,
-        Err(StorageError::NotFound) => return Ok(None),
+        Err(StorageError::NotFound) => return Ok(()),
         Err(e) => return Err(e.into()),
     };
     let (settings, _) = state.inventory_settings().await?;
     let policy = policy(state).await?;
-    let o = probe(state, &host, &settings, &policy).await;
-    let transition = match repo::record_check(state.db.conn(), id, &o).await {
-        Ok(t) => t,
-        Err(StorageError::NotFound) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    state.metrics.host_checks.inc();
-    let update = HostStatusUpdate {
-        host_id: id.as_uuid(),
-        name: host.name,
-        status: o.status,
-        previous: transition.map(|t| t.previous),
-        method: o.method,
-        checked_at: o.at,
-        latency_ms: o.latency_ms,
-        error: o.error,
-    };
-    let _ = state.checker.events.send(update.clone());
-    Ok(Some(update))
+    let outcome = probe(state, &host, &settings, &policy).await;
+    let tx = state
+        .checker
+        .results
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    if let Some(tx) = tx {
+        let _ = tx.send(Finished {
+            id,
+            name: host.name,
+            outcome,
+        });
+    }
+    Ok(())
 }
 
 /// Starts checks of `ids` in the background and returns how many were started (hosts already
@@ -232,7 +309,7 @@ pub fn spawn(state: &AppState, ids: Vec<HostId>) -> usize {
         let state = state.clone();
         tokio::spawn(async move {
             let permit = state.checker.slots.clone().acquire_owned().await;
-            if let Err(e) = check_and_record(&state, id).await {
+            if let Err(e) = check_one(&state, id).await {
                 tracing::warn!(host = %id, error = %e, "status check failed");
             }
             drop(permit);
@@ -248,14 +325,7 @@ pub async fn check_now(
     _cap: Capability<perm::HostsCheck>,
     ids: Vec<HostId>,
 ) -> ApiResult<usize> {
-    let mut existing = Vec::with_capacity(ids.len());
-    for id in ids {
-        match repo::find_by_id(state.db.conn(), id).await {
-            Ok(_) => existing.push(id),
-            Err(StorageError::NotFound) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
+    let existing = repo::existing(state.db.conn(), &ids).await?;
     Ok(spawn(state, existing))
 }
 

@@ -468,6 +468,25 @@ pub async fn clear_credential(db: &impl ConnectionTrait, credential: SecretId) -
         .rows_affected)
 }
 
+/// The ids among `ids` that exist.
+pub async fn existing(db: &impl ConnectionTrait, ids: &[HostId]) -> Result<Vec<HostId>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        out.extend(
+            Entity::find()
+                .select_only()
+                .column(Column::Id)
+                .filter(Column::Id.is_in(chunk.iter().map(|i| i.as_uuid())))
+                .into_tuple::<uuid::Uuid>()
+                .all(db)
+                .await?
+                .into_iter()
+                .map(HostId::from_uuid),
+        );
+    }
+    Ok(out)
+}
+
 /// Every host id, for the periodic checker (ids only: 100,000 hosts are a few megabytes).
 pub async fn all_ids(db: &impl ConnectionTrait) -> Result<Vec<HostId>> {
     Ok(Entity::find()
