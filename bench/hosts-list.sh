@@ -76,7 +76,7 @@ for backend in sqlite postgres; do
     measure "search q=web-0123" "/api/v1/hosts?q=web-0123&limit=50"
     measure "environment=prod&os=linux" "/api/v1/hosts?environment=prod&os=linux&limit=50"
     measure "tag=role=db" "/api/v1/hosts?tag=role=db&limit=50"
-    measure "sort=address desc" "/api/v1/hosts?sort=address&order=desc&limit=50"
+    measure "sort=-address" "/api/v1/hosts?sort=-address&limit=50"
     measure "deep page (offset n/2)" "/api/v1/hosts?limit=50&offset=$((n / 2))"
     kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
     [ "$backend" = postgres ] && psql "$pg_admin" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null

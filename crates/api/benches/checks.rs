@@ -99,7 +99,7 @@ async fn run(api: &Api, csv: String, n: usize) -> Duration {
         let page = api
             .call(
                 reqwest::Method::GET,
-                &format!("/api/v1/hosts?limit=500&offset={offset}&sort=created_at&order=desc"),
+                &format!("/api/v1/hosts?limit=500&offset={offset}&sort=-created_at"),
                 None,
             )
             .await;

@@ -93,6 +93,35 @@ pub fn router(state: AppState) -> Router {
             get(hosts::get_host_status_history),
         )
         .route(
+            "/hosts/{id}/membership-events",
+            get(groups::get_host_membership_events),
+        )
+        .route(
+            "/groups",
+            get(groups::list_groups).post(groups::create_group),
+        )
+        .route("/groups/preview", post(groups::preview_rule))
+        .route("/groups/rule-hints", get(groups::get_rule_hints))
+        .route(
+            "/groups/{id}",
+            get(groups::get_group)
+                .patch(groups::update_group)
+                .delete(groups::delete_group),
+        )
+        .route(
+            "/groups/{id}/members",
+            get(groups::list_group_members).post(groups::add_group_members),
+        )
+        .route(
+            "/groups/{id}/members/remove",
+            post(groups::remove_group_members),
+        )
+        .route(
+            "/groups/{id}/membership-events",
+            get(groups::get_group_membership_events),
+        )
+        .route("/inventory", get(groups::get_inventory))
+        .route(
             "/inventory/settings",
             get(hosts::get_inventory_settings).put(hosts::update_inventory_settings),
         )

@@ -41,13 +41,17 @@ impl Modify for BearerAuth {
         hosts::bulk_delete_hosts, hosts::bulk_update_hosts, hosts::import_hosts, hosts::export_hosts,
         hosts::check_hosts, hosts::check_host, hosts::test_connection, hosts::get_host_status_history,
         hosts::host_events, hosts::get_inventory_settings, hosts::update_inventory_settings,
+        groups::list_groups, groups::get_group, groups::create_group, groups::update_group, groups::delete_group,
+        groups::add_group_members, groups::remove_group_members, groups::list_group_members, groups::preview_rule,
+        groups::get_group_membership_events, groups::get_host_membership_events, groups::get_rule_hints,
+        groups::get_inventory,
         dashboard::get_dashboard,
         settings::get_settings, settings::update_settings,
     ),
-    components(schemas(ErrorBody, hosts::HostSortField, hosts::SortOrder, crate::services::checks::HostStatusUpdate)),
+    components(schemas(ErrorBody, hosts::HostSortField, groups::AnsibleFormat, crate::services::checks::HostStatusUpdate)),
     tags(
         (name = "system"), (name = "auth"), (name = "users"), (name = "sessions"), (name = "tokens"),
-        (name = "audit"), (name = "secrets"), (name = "hosts"), (name = "dashboard"), (name = "settings"),
+        (name = "audit"), (name = "secrets"), (name = "hosts"), (name = "groups"), (name = "dashboard"), (name = "settings"),
     )
 )]
 pub struct ApiDoc;

@@ -68,6 +68,7 @@ permissions! {
     HostsUpdate => "hosts:update", "Change hosts, their tags and credentials.";
     HostsDelete => "hosts:delete", "Delete hosts.";
     HostsCheck => "hosts:check", "Run status checks on demand.";
+    GroupsManage => "groups:manage", "Create, change and delete host groups and their members.";
 }
 
 impl fmt::Display for Permission {
@@ -101,6 +102,7 @@ pub fn role_permissions(role: Role) -> BTreeSet<Permission> {
             HostsUpdate,
             HostsDelete,
             HostsCheck,
+            GroupsManage,
         ],
         Role::Viewer => &[
             DashboardRead,

@@ -273,6 +273,50 @@ str_enum!(
     }
 );
 
+str_enum!(
+    /// How a group gets its members.
+    GroupKind, "kind" {
+        /// An explicit list.
+        Static => "static",
+        /// Every host matching a rule.
+        Dynamic => "dynamic",
+    }
+);
+
+/// A group name, also an Ansible group name: 1–64 letters, digits and `_`, starting with a letter
+/// (Ansible warns about anything else).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct GroupName(String);
+
+impl GroupName {
+    /// Parses a group name.
+    pub fn parse(raw: &str) -> Result<Self, ValueError> {
+        let s = raw.trim();
+        let ok = (1..=64).contains(&s.len())
+            && s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ok {
+            return Err(err(
+                "name",
+                "must be 1 to 64 letters, digits or '_', starting with a letter (an Ansible group name)",
+            ));
+        }
+        if matches!(s, "all" | "ungrouped") {
+            return Err(err("name", format!("{s:?} is reserved by Ansible")));
+        }
+        Ok(Self(s.to_owned()))
+    }
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The owned name.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
 /// Inventory-wide settings: periodic checks and the target policy. Stored as one JSON document so
 /// new settings do not need a migration; unknown or missing fields take their defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

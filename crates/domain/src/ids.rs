@@ -66,3 +66,7 @@ uuid_id!(
     /// Identifies an inventory host.
     HostId
 );
+uuid_id!(
+    /// Identifies a host group.
+    GroupId
+);

@@ -8,8 +8,11 @@ mod policy;
 mod secrets;
 mod values;
 
-pub use hosts::{CheckMethod, HostAddress, HostName, HostStatus, InventorySettings, Label, Port};
-pub use ids::{ApiTokenId, HostId, SecretId, SessionId, UserId};
+pub use hosts::{
+    CheckMethod, GroupKind, GroupName, HostAddress, HostName, HostStatus, InventorySettings, Label,
+    Port,
+};
+pub use ids::{ApiTokenId, GroupId, HostId, SecretId, SessionId, UserId};
 pub use policy::{Cidr, TargetDenied, TargetPolicy, TargetRule, DEFAULT_DENY};
 pub use secrets::{SecretKind, SecretName, SecretValue, TagKey};
 pub use values::{

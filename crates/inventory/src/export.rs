@@ -27,7 +27,7 @@ pub struct ExportHost {
 }
 
 /// Ansible variable and group names: letters, digits and `_`, not starting with a digit.
-fn ansible_ident(s: &str) -> String {
+pub(crate) fn ansible_ident(s: &str) -> String {
     let mut out: String = s
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })

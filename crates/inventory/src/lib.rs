@@ -6,8 +6,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 mod ansible;
+mod ansible_out;
 mod export;
 
+pub use ansible_out::{hostvars, to_ini, to_json, to_yaml, Inventory, InventoryGroup};
 pub use export::{export, ExportHost};
 
 /// The file formats understood.

@@ -55,6 +55,7 @@ impl Db {
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true)
+                    .with_regexp()
             });
         }
         let conn = Database::connect(opts).await?;

@@ -59,13 +59,13 @@ pub struct Host {
 }
 
 /// Turns rows into API hosts, naming their credentials.
-struct HostView {
+pub(crate) struct HostView {
     settings: InventorySettings,
     credentials: HashMap<Uuid, String>,
 }
 
 impl HostView {
-    async fn load(state: &AppState) -> ApiResult<Self> {
+    pub(crate) async fn load(state: &AppState) -> ApiResult<Self> {
         let (settings, _) = state.inventory_settings().await?;
         let credentials = itmgr_storage::repo::secrets::all(state.db.conn())
             .await?
@@ -79,7 +79,7 @@ impl HostView {
         })
     }
 
-    fn host(&self, h: HostRow) -> Host {
+    pub(crate) fn host(&self, h: HostRow) -> Host {
         let credential_id = h.credential_id.map(|c| c.as_uuid());
         Host {
             id: h.id.as_uuid(),
@@ -170,15 +170,6 @@ impl From<HostSortField> for HostSort {
     }
 }
 
-/// Sort direction.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema, Default, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum SortOrder {
-    #[default]
-    Asc,
-    Desc,
-}
-
 /// Host filters. List values are comma-separated.
 #[derive(Debug, Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
@@ -210,7 +201,7 @@ fn split(s: &Option<String>) -> Vec<String> {
 }
 
 impl HostFilterParams {
-    fn filter(&self) -> ApiResult<HostFilter> {
+    pub(crate) fn filter(&self) -> ApiResult<HostFilter> {
         let status = split(&self.status)
             .iter()
             .map(|s| s.parse::<HostStatus>())
@@ -247,6 +238,7 @@ impl HostFilterParams {
                 .collect(),
             credential_id: self.credential.map(itmgr_domain::SecretId::from_uuid),
             ids,
+            ..Default::default()
         })
     }
 }
@@ -255,12 +247,27 @@ impl HostFilterParams {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HostListParams {
-    /// Column to sort by (default `name`).
-    pub sort: Option<HostSortField>,
-    /// `asc` (default) or `desc`.
-    pub order: Option<SortOrder>,
+    /// A [`HostSortField`] (default `name`); a leading `-` sorts descending, e.g. `-last_check_at`.
+    pub sort: Option<String>,
     pub limit: Option<u64>,
     pub offset: Option<u64>,
+}
+
+pub(crate) fn parse_sort(raw: Option<&str>) -> ApiResult<(HostSort, bool)> {
+    let raw = raw.unwrap_or("name").trim();
+    let (field, desc) = match raw.strip_prefix('-') {
+        Some(f) => (f, true),
+        None => (raw, false),
+    };
+    let field: HostSortField = serde_json::from_value(serde_json::Value::String(field.into()))
+        .map_err(|_| {
+            ApiError::field(
+                "sort",
+                "must be one of name, address, port, os, environment, status, last_check_at, \
+                 latency, created_at, updated_at, optionally with a leading '-'",
+            )
+        })?;
+    Ok((field.into(), desc))
 }
 
 fn facet(v: Vec<(String, u64)>) -> Vec<FacetCount> {
@@ -280,17 +287,21 @@ pub async fn list_hosts(
 ) -> ApiResult<axum::Json<HostPage>> {
     let cap = p.require::<perm::HostsRead>()?;
     let page = services::page(l.limit, l.offset);
-    let (hosts, facets) = services::hosts::list(
-        &state,
-        cap,
-        &f.filter()?,
-        l.sort.unwrap_or_default().into(),
-        l.order == Some(SortOrder::Desc),
-        page,
-    )
-    .await?;
-    let view = HostView::load(&state).await?;
-    Ok(axum::Json(HostPage {
+    let (sort, descending) = parse_sort(l.sort.as_deref())?;
+    let (hosts, facets) =
+        services::hosts::list(&state, cap, &f.filter()?, sort, descending, page).await?;
+    Ok(axum::Json(host_page(&state, hosts, facets, page).await?))
+}
+
+/// Builds the list response (also used for group members).
+pub(crate) async fn host_page(
+    state: &AppState,
+    hosts: itmgr_storage::Page<HostRow>,
+    facets: itmgr_storage::repo::hosts::Facets,
+    page: itmgr_storage::PageRequest,
+) -> ApiResult<HostPage> {
+    let view = HostView::load(state).await?;
+    Ok(HostPage {
         items: hosts.items.into_iter().map(|h| view.host(h)).collect(),
         total: hosts.total,
         limit: page.limit,
@@ -300,7 +311,7 @@ pub async fn list_hosts(
             environment: facet(facets.environment),
             os: facet(facets.os),
         },
-    }))
+    })
 }
 
 /// Reads a host.

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod dashboard;
+pub mod groups;
 pub mod hosts;
 pub mod secrets;
 pub mod sessions;

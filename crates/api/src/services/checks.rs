@@ -267,6 +267,13 @@ async fn store_batch(
             error: f.outcome.error.clone(),
         });
     }
+    // Rules on `status` change membership when the status does.
+    let changed: Vec<HostId> = updates
+        .iter()
+        .filter(|u| u.previous.is_some())
+        .map(|u| HostId::from_uuid(u.host_id))
+        .collect();
+    super::membership::hosts_changed(&txn, &changed, true).await?;
     itmgr_storage::commit(txn).await?;
     Ok(updates)
 }

@@ -179,9 +179,9 @@ pub async fn list(
     page: PageRequest,
 ) -> ApiResult<(Page<Host>, Facets)> {
     let db = state.db.conn();
-    let hosts = repo::list(db, filter, sort, descending, page).await?;
-    let facets = repo::facets(db, filter).await?;
-    Ok((hosts, facets))
+    let items = repo::page(db, filter, sort, descending, page).await?;
+    let (total, facets) = repo::facets(db, filter).await?;
+    Ok((Page { items, total }, facets))
 }
 
 /// Reads one host.
@@ -211,6 +211,7 @@ pub async fn create(
         .await
         .map_err(ApiError::Validation)?;
     let host = repo::insert(&txn, fields, Some(cap.principal().user_id)).await?;
+    super::membership::host_changed(&txn, host.id).await?;
     Event::new(ctx, Some(cap.principal()), "host.create")
         .target("host", host.id, Some(&host.name))
         .diff(audit_view(&host))
@@ -259,6 +260,7 @@ pub async fn update(
         .await
         .map_err(ApiError::Validation)?;
     let after = repo::update(&txn, id, version, Some(cap.principal().user_id), fields).await?;
+    super::membership::host_changed(&txn, id).await?;
     Event::new(ctx, Some(cap.principal()), "host.update")
         .target("host", id, Some(&after.name))
         .diff(diff(&audit_view(&before), &audit_view(&after)))
@@ -266,6 +268,25 @@ pub async fn update(
         .await?;
     commit(txn).await?;
     Ok(after)
+}
+
+/// Records that a host being deleted leaves every group it was in.
+async fn leave_all_groups(db: &impl ConnectionTrait, host: &Host) -> ApiResult<()> {
+    use itmgr_storage::repo::groups as groups_repo;
+    for g in groups_repo::groups_of_host(db, host.id).await? {
+        groups_repo::apply_changes(
+            db,
+            g,
+            &[groups_repo::MembershipChange {
+                host_id: host.id,
+                host_name: host.name.clone(),
+                joined: false,
+                reason: "the host was deleted".into(),
+            }],
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Deletes a host.
@@ -279,6 +300,7 @@ pub async fn delete(
     let host = repo::find_by_id(&txn, id)
         .await
         .map_err(not_found("host"))?;
+    leave_all_groups(&txn, &host).await?;
     repo::delete(&txn, id).await?;
     Event::new(ctx, Some(cap.principal()), "host.delete")
         .target("host", id, Some(&host.name))
@@ -302,6 +324,7 @@ pub async fn delete_many(
     for id in ids {
         match repo::find_by_id(&txn, *id).await {
             Ok(h) => {
+                leave_all_groups(&txn, &h).await?;
                 repo::delete(&txn, *id).await?;
                 deleted.push(h.name);
             }
@@ -420,6 +443,7 @@ pub async fn update_many(
         // Dropping the transaction rolls everything back.
         return Ok((false, outcomes));
     }
+    super::membership::hosts_changed(&txn, ids, false).await?;
     Event::new(ctx, Some(cap.principal()), "host.bulk_update")
         .target("host", "bulk", None)
         .diff(serde_json::json!({
@@ -560,6 +584,7 @@ pub async fn import(
         .collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut report = ImportReport::default();
+    let mut touched: Vec<HostId> = Vec::new();
     let by = Some(cap.principal().user_id);
     for r in records {
         let rec = match r {
@@ -608,7 +633,7 @@ pub async fn import(
             None => {
                 line.action = ImportAction::Create;
                 if !dry_run {
-                    repo::insert(&txn, fields, by).await?;
+                    touched.push(repo::insert(&txn, fields, by).await?.id);
                 }
             }
             Some(before) => {
@@ -624,6 +649,7 @@ pub async fn import(
                     line.action = ImportAction::Update;
                     if !dry_run {
                         repo::update(&txn, before.id, before.version, by, fields).await?;
+                        touched.push(before.id);
                     }
                 }
             }
@@ -631,6 +657,7 @@ pub async fn import(
         report.lines.push(line);
     }
     if !dry_run {
+        super::membership::hosts_changed(&txn, &touched, false).await?;
         let count = |a: ImportAction| report.lines.iter().filter(|l| l.action == a).count();
         Event::new(ctx, Some(cap.principal()), "host.import")
             .target("host", "import", None)

@@ -55,6 +55,9 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut ApiConfig)) -> Self {
+        if std::env::var_os("ITMGR_TEST_LOG").is_some() {
+            let _ = tracing_subscriber::fmt().with_test_writer().try_init();
+        }
         let dir = tempfile::tempdir().unwrap();
         let (url, pg_database) = match backend {
             Backend::Sqlite => (

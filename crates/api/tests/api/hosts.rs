@@ -201,10 +201,10 @@ async fn the_list_filters_sorts_pages_and_counts_facets(backend: Backend) {
     let b = list("tag=nope").await;
     assert_eq!(b["total"], 0);
 
-    let b = list("sort=port&order=desc&limit=3").await;
+    let b = list("sort=-port&limit=3").await;
     assert_eq!(names(&b), ["node-11", "node-10", "node-09"]);
     assert_eq!(b["total"], 12);
-    let b = list("sort=port&order=desc&limit=3&offset=3").await;
+    let b = list("sort=-port&limit=3&offset=3").await;
     assert_eq!(names(&b), ["node-08", "node-07", "node-06"]);
     let b = list("sort=environment&limit=12").await;
     assert_eq!(b["items"][0]["environment"], "dev");
@@ -231,8 +231,9 @@ async fn the_list_filters_sorts_pages_and_counts_facets(backend: Backend) {
 
     let (status, body) = app.get("/api/v1/hosts?status=sideways", &admin).await;
     assert_eq!(status, 422, "{body}");
-    let (status, _) = app.get("/api/v1/hosts?sort=password", &admin).await;
-    assert_eq!(status, 400);
+    let (status, body) = app.get("/api/v1/hosts?sort=password", &admin).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["details"]["fields"]["sort"].is_string());
     app.cleanup().await;
 }
 

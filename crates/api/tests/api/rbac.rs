@@ -12,6 +12,8 @@ const SELF_SERVICE: &[(&str, &str)] = &[
     ("post", "/api/v1/tokens"),
     ("delete", "/api/v1/tokens/{id}"),
     ("delete", "/api/v1/sessions/{id}"),
+    // Read-only evaluation of an unsaved rule (a POST for its body).
+    ("post", "/api/v1/groups/preview"),
 ];
 
 on_both_databases!(
@@ -47,6 +49,11 @@ fn body_for(path: &str) -> serde_json::Value {
             json!({ "format": "csv", "content": "name,address\nx,10.0.0.1\n", "dry_run": true })
         }
         "/api/v1/hosts/test-connection" => json!({ "address": "10.0.0.1" }),
+        "/api/v1/groups" => json!({ "name": "g1", "kind": "static" }),
+        "/api/v1/groups/{id}" => json!({ "version": 1, "description": "x" }),
+        "/api/v1/groups/{id}/members" | "/api/v1/groups/{id}/members/remove" => {
+            json!({ "ids": ["0190a0a0-0000-7000-8000-000000000000"] })
+        }
         "/api/v1/inventory/settings" => json!({
             "check_interval_seconds": 300, "check_concurrency": 10, "check_timeout_seconds": 5,
             "default_check_method": "tcp", "status_history_retention_days": 30, "version": 0

@@ -2,6 +2,10 @@
 
 pub mod api_tokens;
 pub mod audit_events;
+pub mod group_children;
+pub mod group_members;
+pub mod group_membership_events;
+pub mod host_groups;
 pub mod host_status_events;
 pub mod host_tags;
 pub mod hosts;

@@ -148,6 +148,11 @@ impl MigrationTrait for Migration {
             ("ix_hosts_credential", vec![Hosts::CredentialId]),
             ("ix_hosts_last_check", vec![Hosts::LastCheckAt]),
             ("ix_hosts_created", vec![Hosts::CreatedAt]),
+            // Covers the facet counts (one index-only scan per list request).
+            (
+                "ix_hosts_facets",
+                vec![Hosts::Status, Hosts::Environment, Hosts::Os, Hosts::Id],
+            ),
         ] {
             m.create_index(index(name, Hosts::Table, &cols)).await?;
         }

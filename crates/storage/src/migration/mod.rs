@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_vault;
 mod m20261123_000003_hosts;
+mod m20261123_000004_groups;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_vault::Migration),
             Box::new(m20261123_000003_hosts::Migration),
+            Box::new(m20261123_000004_groups::Migration),
         ]
     }
 }

@@ -140,16 +140,17 @@ pub struct HostFilter {
     pub credential_id: Option<SecretId>,
     /// Only these hosts (a selection).
     pub ids: Option<Vec<HostId>>,
+    /// Only members (direct) of any of these groups; the caller includes descendants.
+    pub groups: Option<Vec<uuid::Uuid>>,
+    /// Only hosts matching a rule, with the group sets its `in_group` calls refer to.
+    pub rule: Option<(itmgr_rules::Rule, super::rule_sql::GroupSets)>,
+    /// The engine, for rules (set by the repository from the connection).
+    pub backend: Option<sea_orm::DbBackend>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Dim {
-    Status,
-    Environment,
-    Os,
-}
-
-fn condition(f: &HostFilter, skip: Option<Dim>) -> Condition {
+/// The filter as a condition; `dims: false` leaves out the status/environment/OS filters (the
+/// facet cube applies those itself).
+fn condition(f: &HostFilter, dims: bool) -> Condition {
     let mut c = Condition::all();
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         c = c.add(
@@ -159,13 +160,13 @@ fn condition(f: &HostFilter, skip: Option<Dim>) -> Condition {
                 .add(contains_ci(Column::Description, q)),
         );
     }
-    if !f.status.is_empty() && skip != Some(Dim::Status) {
+    if !f.status.is_empty() && dims {
         c = c.add(Column::Status.is_in(f.status.iter().map(|s| s.as_str())));
     }
-    if !f.environment.is_empty() && skip != Some(Dim::Environment) {
+    if !f.environment.is_empty() && dims {
         c = c.add(Column::Environment.is_in(f.environment.iter().cloned()));
     }
-    if !f.os.is_empty() && skip != Some(Dim::Os) {
+    if !f.os.is_empty() && dims {
         c = c.add(Column::Os.is_in(f.os.iter().cloned()));
     }
     for (key, value) in &f.tags {
@@ -184,7 +185,29 @@ fn condition(f: &HostFilter, skip: Option<Dim>) -> Condition {
     if let Some(ids) = &f.ids {
         c = c.add(Column::Id.is_in(ids.iter().map(|i| i.as_uuid())));
     }
+    if let Some(groups) = &f.groups {
+        let mut sub = Query::select();
+        sub.column(crate::entities::group_members::Column::HostId)
+            .from(crate::entities::group_members::Entity)
+            .and_where(
+                crate::entities::group_members::Column::GroupId.is_in(groups.iter().copied()),
+            );
+        c = c.add(Column::Id.in_subquery(sub.to_owned()));
+    }
+    if let Some((rule, sets)) = &f.rule {
+        c = c.add(super::rule_sql::condition(
+            rule,
+            f.backend.unwrap_or(sea_orm::DbBackend::Sqlite),
+            sets,
+        ));
+    }
     c
+}
+
+fn with_backend(db: &impl ConnectionTrait, f: &HostFilter) -> HostFilter {
+    let mut f = f.clone();
+    f.backend = Some(db.get_database_backend());
+    f
 }
 
 /// How many hosts have each value, for the filter sidebar.
@@ -193,12 +216,6 @@ pub struct Facets {
     pub status: Vec<(String, u64)>,
     pub environment: Vec<(String, u64)>,
     pub os: Vec<(String, u64)>,
-}
-
-#[derive(FromQueryResult)]
-struct FacetRow {
-    value: Option<String>,
-    n: i64,
 }
 
 async fn write_tags(
@@ -290,7 +307,8 @@ pub async fn list(
     descending: bool,
     page: PageRequest,
 ) -> Result<Page<Host>> {
-    let q = Entity::find().filter(condition(filter, None));
+    let filter = &with_backend(db, filter);
+    let q = Entity::find().filter(condition(filter, true));
     let total = q.clone().count(db).await?;
     let order = if descending { Order::Desc } else { Order::Asc };
     let mut q = q.order_by_with_nulls(sort.column(), order.clone(), NullOrdering::Last);
@@ -309,8 +327,9 @@ pub async fn list(
 
 /// Every host matching `filter`, by name (exports, bulk checks, periodic checks).
 pub async fn all(db: &impl ConnectionTrait, filter: &HostFilter) -> Result<Vec<Host>> {
+    let filter = &with_backend(db, filter);
     Entity::find()
-        .filter(condition(filter, None))
+        .filter(condition(filter, true))
         .order_by_asc(Column::Name)
         .all(db)
         .await?
@@ -319,40 +338,101 @@ pub async fn all(db: &impl ConnectionTrait, filter: &HostFilter) -> Result<Vec<H
         .collect()
 }
 
-/// Facet counts for `filter`; each dimension ignores its own filter so the sidebar still offers
-/// the other values of that dimension.
-pub async fn facets(db: &impl ConnectionTrait, filter: &HostFilter) -> Result<Facets> {
-    async fn count_by(
-        db: &impl ConnectionTrait,
-        filter: &HostFilter,
-        dim: Dim,
-    ) -> Result<Vec<(String, u64)>> {
-        let col = match dim {
-            Dim::Status => Column::Status,
-            Dim::Environment => Column::Environment,
-            Dim::Os => Column::Os,
-        };
-        let rows = Entity::find()
-            .select_only()
-            .column_as(col, "value")
-            .column_as(Expr::col(Column::Id).count(), "n")
-            .filter(condition(filter, Some(dim)))
-            .group_by(col)
-            .into_model::<FacetRow>()
-            .all(db)
-            .await?;
-        let mut out: Vec<(String, u64)> = rows
-            .into_iter()
-            .map(|r| (r.value.unwrap_or_default(), u64::try_from(r.n).unwrap_or(0)))
-            .collect();
-        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        Ok(out)
+#[derive(FromQueryResult)]
+struct CubeRow {
+    status: String,
+    environment: Option<String>,
+    os: Option<String>,
+    n: i64,
+}
+
+/// The total matching `filter` and the facet counts, where each dimension ignores its own filter
+/// (so the sidebar keeps offering the other values). One scan: the counts per
+/// (status, environment, OS) combination under the other filters, folded here.
+pub async fn facets(db: &impl ConnectionTrait, filter: &HostFilter) -> Result<(u64, Facets)> {
+    let filter = &with_backend(db, filter);
+    let rows = Entity::find()
+        .select_only()
+        .column(Column::Status)
+        .column(Column::Environment)
+        .column(Column::Os)
+        .column_as(Expr::cust("COUNT(*)"), "n")
+        .filter(condition(filter, false))
+        .group_by(Column::Status)
+        .group_by(Column::Environment)
+        .group_by(Column::Os)
+        .into_model::<CubeRow>()
+        .all(db)
+        .await?;
+    let keep = |want: &[String], v: &str| want.is_empty() || want.iter().any(|w| w == v);
+    let statuses: Vec<String> = filter
+        .status
+        .iter()
+        .map(|s| s.as_str().to_owned())
+        .collect();
+    let mut total = 0u64;
+    let mut by: [BTreeMap<String, u64>; 3] = Default::default();
+    for r in &rows {
+        let n = u64::try_from(r.n).unwrap_or(0);
+        let env = r.environment.clone().unwrap_or_default();
+        let os = r.os.clone().unwrap_or_default();
+        let (s_ok, e_ok, o_ok) = (
+            keep(&statuses, &r.status),
+            keep(&filter.environment, &env),
+            keep(&filter.os, &os),
+        );
+        if s_ok && e_ok && o_ok {
+            total += n;
+        }
+        if e_ok && o_ok {
+            *by[0].entry(r.status.clone()).or_default() += n;
+        }
+        if s_ok && o_ok {
+            *by[1].entry(env).or_default() += n;
+        }
+        if s_ok && e_ok {
+            *by[2].entry(os).or_default() += n;
+        }
     }
-    Ok(Facets {
-        status: count_by(db, filter, Dim::Status).await?,
-        environment: count_by(db, filter, Dim::Environment).await?,
-        os: count_by(db, filter, Dim::Os).await?,
-    })
+    let sorted = |m: BTreeMap<String, u64>| {
+        let mut v: Vec<(String, u64)> = m.into_iter().filter(|(_, n)| *n > 0).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v
+    };
+    let [s, e, o] = by;
+    Ok((
+        total,
+        Facets {
+            status: sorted(s),
+            environment: sorted(e),
+            os: sorted(o),
+        },
+    ))
+}
+
+/// One page of hosts without counting (the total comes from [`facets`]).
+pub async fn page(
+    db: &impl ConnectionTrait,
+    filter: &HostFilter,
+    sort: HostSort,
+    descending: bool,
+    page: PageRequest,
+) -> Result<Vec<Host>> {
+    let filter = &with_backend(db, filter);
+    let order = if descending { Order::Desc } else { Order::Asc };
+    let mut q = Entity::find()
+        .filter(condition(filter, true))
+        .order_by_with_nulls(sort.column(), order, NullOrdering::Last);
+    if sort != HostSort::Name {
+        q = q.order_by(Column::Name, Order::Asc);
+    }
+    q.limit(page.limit)
+        .offset(page.offset)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Host::try_from)
+        .collect()
 }
 
 /// Replaces a host's fields when `version` is current.
@@ -485,6 +565,61 @@ pub async fn existing(db: &impl ConnectionTrait, ids: &[HostId]) -> Result<Vec<H
         );
     }
     Ok(out)
+}
+
+/// Ids of the hosts matching `filter` (membership recomputation).
+pub async fn ids(db: &impl ConnectionTrait, filter: &HostFilter) -> Result<Vec<HostId>> {
+    let filter = &with_backend(db, filter);
+    Ok(Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(condition(filter, true))
+        .into_tuple::<uuid::Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(HostId::from_uuid)
+        .collect())
+}
+
+#[derive(FromQueryResult)]
+struct TagRow {
+    key: String,
+    value: String,
+    n: i64,
+}
+
+/// The most used tag keys with their most used values (rule and filter autocomplete).
+pub async fn tag_hints(
+    db: &impl ConnectionTrait,
+    keys: usize,
+    values: usize,
+) -> Result<Vec<(String, Vec<String>)>> {
+    let rows = tags::Entity::find()
+        .select_only()
+        .column(tags::Column::Key)
+        .column(tags::Column::Value)
+        .column_as(Expr::cust("COUNT(*)"), "n")
+        .group_by(tags::Column::Key)
+        .group_by(tags::Column::Value)
+        .into_model::<TagRow>()
+        .all(db)
+        .await?;
+    let mut by_key: BTreeMap<String, (i64, Vec<(i64, String)>)> = BTreeMap::new();
+    for r in rows {
+        let e = by_key.entry(r.key).or_default();
+        e.0 += r.n;
+        e.1.push((r.n, r.value));
+    }
+    let mut out: Vec<(i64, String, Vec<String>)> = by_key
+        .into_iter()
+        .map(|(k, (n, mut vals))| {
+            vals.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            (n, k, vals.into_iter().take(values).map(|v| v.1).collect())
+        })
+        .collect();
+    out.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(out.into_iter().take(keys).map(|(_, k, v)| (k, v)).collect())
 }
 
 /// Every host id, for the periodic checker (ids only: 100,000 hosts are a few megabytes).

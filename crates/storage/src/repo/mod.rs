@@ -2,7 +2,9 @@
 //! so a service can put a change and its audit record in one transaction.
 
 pub mod audit;
+pub mod groups;
 pub mod hosts;
+pub mod rule_sql;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;

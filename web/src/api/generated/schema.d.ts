@@ -140,6 +140,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists groups with member counts and nesting. */
+        get: operations["list_groups"];
+        put?: never;
+        /** Creates a group; a dynamic group is filled at once. */
+        post: operations["create_group"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/groups/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Evaluates an unsaved rule: its canonical forms, the number of matching hosts and the first
+         *     ones, or where it fails to parse.
+         */
+        post: operations["preview_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/groups/rule-hints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fields, operators, known tag keys/values and group names for the rule editor. */
+        get: operations["get_rule_hints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reads a group. */
+        get: operations["get_group"];
+        put?: never;
+        post?: never;
+        /** Deletes a group (409 while other groups' rules use it). */
+        delete: operations["delete_group"];
+        options?: never;
+        head?: never;
+        /** Changes a group; membership follows a new rule or nesting at once. */
+        patch: operations["update_group"];
+        trace?: never;
+    };
+    "/api/v1/groups/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The hosts in a group (nested groups included) with the host list's filters, sorting and facets. */
+        get: operations["list_group_members"];
+        put?: never;
+        /** Adds hosts to a static group. */
+        post: operations["add_group_members"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/groups/{id}/members/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Removes hosts from a static group. */
+        post: operations["remove_group_members"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/groups/{id}/membership-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who joined and left a group, when and why. */
+        get: operations["get_group_membership_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -333,6 +459,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hosts/{id}/membership-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The groups a host joined and left, when and why. */
+        get: operations["get_host_membership_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hosts/{id}/status-history": {
         parameters: {
             query?: never;
@@ -342,6 +485,23 @@ export interface paths {
         };
         /** A host's status transitions, newest first. */
         get: operations["get_host_status_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The inventory for Ansible (`ansible-inventory -i` reads every format). */
+        get: operations["get_inventory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -623,6 +783,11 @@ export interface components {
          * @enum {string}
          */
         ActorType: "user" | "token" | "system" | "anonymous";
+        /**
+         * @description Inventory formats.
+         * @enum {string}
+         */
+        AnsibleFormat: "json" | "ini" | "yaml";
         /** @description An API token's metadata (never its secret). */
         ApiToken: {
             /** Format: date-time */
@@ -767,6 +932,21 @@ export interface components {
             expires_in_days?: number | null;
             name: string;
         };
+        /** @description A new group. */
+        CreateGroupRequest: {
+            /** @description Names or ids of child groups. */
+            children?: string[];
+            description?: string;
+            kind: components["schemas"]["GroupKind"];
+            name: string;
+            /** @description Dynamic groups: the rule as text (wins over `rule_json`). */
+            rule?: string | null;
+            /** @description Dynamic groups: the rule as a JSON tree. */
+            rule_json?: Record<string, never> | null;
+            variables?: {
+                [key: string]: string;
+            };
+        };
         /** @description A new host. */
         CreateHostRequest: {
             /** @description Host name or IP address (no URL, no `user@`, no port). */
@@ -845,6 +1025,50 @@ export interface components {
             count: number;
             /** @description The value (`""` for hosts without one). */
             value: string;
+        };
+        /** @description A host group. */
+        Group: {
+            children: string[];
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["GroupKind"];
+            /**
+             * Format: int64
+             * @description Hosts in the group, nested groups included, each once.
+             */
+            member_count: number;
+            /** @description Unique; also the Ansible group name. */
+            name: string;
+            parents: string[];
+            /** @description The rule in its canonical text form (dynamic groups). */
+            rule?: string | null;
+            /** @description The same rule as the builder's JSON tree. */
+            rule_json?: Record<string, never> | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Ansible group variables (values may hold `{{ secret:… }}` references). */
+            variables: {
+                [key: string]: string;
+            };
+            /**
+             * Format: int64
+             * @description Send back on update; a stale one gets 409.
+             */
+            version: number;
+        };
+        /**
+         * @description How a group gets its members.
+         * @enum {string}
+         */
+        GroupKind: "static" | "dynamic";
+        /** @description All groups (installations have hundreds). */
+        GroupList: {
+            items: components["schemas"]["Group"][];
+            /** Format: int64 */
+            total: number;
         };
         /** @description Liveness and version. */
         Health: {
@@ -1088,6 +1312,71 @@ export interface components {
             permissions: string[];
             user: components["schemas"]["User"];
         };
+        /** @description How many memberships changed. */
+        MembersChanged: {
+            changed: number;
+        };
+        /** @description A membership change. */
+        MembershipEvent: {
+            /** Format: date-time */
+            at: string;
+            /** @description `joined` or `left`. */
+            change: string;
+            /** Format: uuid */
+            group_id: string;
+            group_name: string;
+            /** Format: uuid */
+            host_id: string;
+            host_name: string;
+            /** @description Why, e.g. "matches the rule …", "added by alice", "the host was deleted". */
+            reason: string;
+        };
+        /** @description One page of results and the total. */
+        MembershipEventPage: {
+            /** @description The rows. */
+            items: components["schemas"]["MembershipEvent"][];
+            /**
+             * Format: int64
+             * @description The page size used.
+             */
+            limit: number;
+            /**
+             * Format: int64
+             * @description Rows skipped.
+             */
+            offset: number;
+            /**
+             * Format: int64
+             * @description Rows matching the filter in all.
+             */
+            total: number;
+        };
+        /** @description An unsaved rule to evaluate. */
+        PreviewRequest: {
+            /**
+             * Format: int64
+             * @description Hosts to return (default 20).
+             */
+            limit?: number | null;
+            /** @description The rule as text (wins over `rule_json`). */
+            rule?: string | null;
+            rule_json?: Record<string, never> | null;
+        };
+        /** @description The preview of a rule. */
+        PreviewResult: {
+            error?: null | components["schemas"]["RuleError"];
+            hosts: components["schemas"]["Host"][];
+            /** @description The canonical text of the rule. */
+            rule?: string | null;
+            /** @description The rule as a JSON tree (for the visual builder). */
+            rule_json?: Record<string, never> | null;
+            /**
+             * Format: int64
+             * @description Hosts matching now.
+             */
+            total: number;
+            valid: boolean;
+        };
         /** @description A replacement value. */
         ReplaceValueRequest: components["schemas"]["SecretValueInput"] & {
             /** Format: int64 */
@@ -1120,6 +1409,23 @@ export interface components {
          * @enum {string}
          */
         Role: "admin" | "operator" | "viewer";
+        /** @description Where and why a rule does not parse. */
+        RuleError: {
+            column: number;
+            line: number;
+            message: string;
+        };
+        /** @description What the rule editor autocompletes. */
+        RuleHints: {
+            /** @description Fixed fields (`tags.<key>` stands for any tag). */
+            fields: string[];
+            /** @description Group names for `in_group`. */
+            groups: string[];
+            /** @description Operators. */
+            operators: string[];
+            /** @description The most used tag keys with their most used values. */
+            tags: components["schemas"]["TagHint"][];
+        };
         /** @description A secret's metadata. The value is never part of it. */
         Secret: {
             /** @description For SSH keys: the key algorithm, e.g. `ssh-ed25519`. */
@@ -1290,11 +1596,11 @@ export interface components {
              */
             version: number;
         };
-        /**
-         * @description Sort direction.
-         * @enum {string}
-         */
-        SortOrder: "asc" | "desc";
+        /** @description A tag key and its common values. */
+        TagHint: {
+            key: string;
+            values: string[];
+        };
         /** @description An unsaved host to test. */
         TestConnectionRequest: {
             address: string;
@@ -1312,6 +1618,20 @@ export interface components {
             latency_ms?: number | null;
             method: components["schemas"]["CheckMethod"];
             status: components["schemas"]["HostStatus"];
+        };
+        /** @description Changes to a group; absent fields are kept. */
+        UpdateGroupRequest: {
+            children?: string[] | null;
+            description?: string | null;
+            kind?: null | components["schemas"]["GroupKind"];
+            name?: string | null;
+            rule?: string | null;
+            rule_json?: Record<string, never> | null;
+            variables?: {
+                [key: string]: string;
+            } | null;
+            /** Format: int64 */
+            version: number;
         };
         /**
          * @description Changes to a host; absent fields are kept. `credential: ""` detaches the credential;
@@ -1683,6 +2003,362 @@ export interface operations {
             };
         };
     };
+    list_groups: {
+        parameters: {
+            query?: {
+                /** @description Free text over name and description. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupList"];
+                };
+            };
+        };
+    };
+    create_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGroupRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preview_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewResult"];
+                };
+            };
+        };
+    };
+    get_rule_hints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleHints"];
+                };
+            };
+        };
+    };
+    get_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGroupRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_group_members: {
+        parameters: {
+            query?: {
+                /** @description Free text over name, address and description. */
+                q?: string;
+                /** @description Statuses, e.g. `online,offline`. */
+                status?: string;
+                /** @description Environments, e.g. `prod,stage`. */
+                environment?: string;
+                /** @description Operating systems. */
+                os?: string;
+                /** @description Tags: `key=value` or `key` (has the tag), comma-separated; all must match. */
+                tag?: string;
+                /** @description Only hosts logging in with this `ssh_credential` secret. */
+                credential?: string;
+                /** @description Only these hosts (comma-separated ids). */
+                ids?: string;
+                /** @description A [`HostSortField`] (default `name`); a leading `-` sorts descending, e.g. `-last_check_at`. */
+                sort?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostPage"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_group_members: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HostSelection"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembersChanged"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_group_members: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HostSelection"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembersChanged"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_group_membership_events: {
+        parameters: {
+            query?: {
+                /** @description Rows per page (1–500, default 50). */
+                limit?: number;
+                /** @description Rows to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipEventPage"];
+                };
+            };
+        };
+    };
     get_health: {
         parameters: {
             query?: never;
@@ -1719,10 +2395,8 @@ export interface operations {
                 credential?: string;
                 /** @description Only these hosts (comma-separated ids). */
                 ids?: string;
-                /** @description Column to sort by (default `name`). */
-                sort?: components["schemas"]["HostSortField"];
-                /** @description `asc` (default) or `desc`. */
-                order?: components["schemas"]["SortOrder"];
+                /** @description A [`HostSortField`] (default `name`); a leading `-` sorts descending, e.g. `-last_check_at`. */
+                sort?: string;
                 limit?: number;
                 offset?: number;
             };
@@ -2150,6 +2824,32 @@ export interface operations {
             };
         };
     };
+    get_host_membership_events: {
+        parameters: {
+            query?: {
+                /** @description Rows per page (1–500, default 50). */
+                limit?: number;
+                /** @description Rows to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipEventPage"];
+                };
+            };
+        };
+    };
     get_host_status_history: {
         parameters: {
             query?: {
@@ -2180,6 +2880,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_inventory: {
+        parameters: {
+            query?: {
+                format?: components["schemas"]["AnsibleFormat"];
+                /** @description Only these groups (comma-separated names), with their nested groups. */
+                groups?: string;
+                /** @description Only these hosts (comma-separated ids). */
+                hosts?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The inventory */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
         };

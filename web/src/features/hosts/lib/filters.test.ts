@@ -26,10 +26,13 @@ describe('host filters in the URL', () => {
       tag: undefined,
       credential: undefined,
       sort: 'name',
-      order: 'asc',
       limit: 25,
       offset: 0,
     });
+  });
+
+  it('sends a descending sort as a leading minus', () => {
+    expect(toHostsQuery({ ...DEFAULT_FILTERS, sort: 'latency', order: 'desc' }).sort).toBe('-latency');
   });
 
   it('parses tag filters', () => {

@@ -87,7 +87,7 @@ export function toFilterQuery(f: HostFilters): Omit<HostsExportQuery, 'format'> 
 }
 
 export function toHostsQuery(f: HostFilters): HostsQuery {
-  return { ...toFilterQuery(f), sort: f.sort, order: f.order, limit: f.limit, offset: f.offset };
+  return { ...toFilterQuery(f), sort: f.order === 'desc' ? `-${f.sort}` : f.sort, limit: f.limit, offset: f.offset };
 }
 
 /** A tag filter as typed: `key=value` or `key`; null when the key is not a valid tag key. */
