@@ -31,6 +31,18 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
 fi
+# Inventory exports are checked with the real ansible-inventory; playbook runs need ansible-playbook.
+if ! command -v ansible-inventory >/dev/null; then
+  python3 -m pip install --quiet ansible-core >/dev/null || {
+    echo "ensure-deps: ansible-core is required: python3 -m pip install ansible-core" >&2
+    exit 1
+  }
+  hash -r
+  command -v ansible-inventory >/dev/null || {
+    echo "ensure-deps: installed ansible-core but ansible-inventory is not on PATH (add ~/.local/bin or the pip scripts directory)" >&2
+    exit 1
+  }
+fi
 # The SSH test fleet runs real OpenSSH sshd processes on loopback.
 if [ ! -x /usr/sbin/sshd ] || ! command -v ssh-keygen >/dev/null; then
   apt_install openssh-server openssh-client
@@ -53,4 +65,4 @@ if ! (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
     exit 1
   fi
 fi
-echo "ensure-deps: node $(node --version), chromium, sshd, PostgreSQL at $host:$port: ok"
+echo "ensure-deps: node $(node --version), chromium, sshd, ansible, PostgreSQL at $host:$port: ok"

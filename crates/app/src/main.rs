@@ -186,8 +186,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Periodic housekeeping. The job queue and scheduler of the automation issue
-/// take this seat; for now it applies audit retention.
+/// Periodic housekeeping: audit retention and the group membership reconcile. The job queue and
+/// scheduler of the automation issue join it.
 async fn maintenance(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
@@ -196,6 +196,10 @@ async fn maintenance(state: AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(deleted = n, "audit retention applied"),
             Err(e) => tracing::warn!(error = %e, "audit retention failed"),
+        }
+        // Dynamic membership is kept on every change; this repairs anything that drifted.
+        if let Err(e) = itmgr_api::services::membership::reconcile_and_report(&state).await {
+            tracing::warn!(error = %e, "group membership reconcile failed");
         }
     }
 }

@@ -12,6 +12,26 @@ pub trait Facts {
     fn in_group(&self, name: &str) -> bool;
 }
 
+thread_local! {
+    /// Compiled patterns: evaluating a rule over 100,000 hosts must not compile its regex 100,000 times.
+    static REGEXES: std::cell::RefCell<std::collections::HashMap<String, Option<regex::Regex>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+fn regex_matches(pattern: &str, text: &str) -> bool {
+    REGEXES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() > 256 {
+            cache.clear();
+        }
+        cache
+            .entry(pattern.to_owned())
+            .or_insert_with(|| compile_regex(pattern).ok())
+            .as_ref()
+            .is_some_and(|re| re.is_match(text))
+    })
+}
+
 /// A tag value read as a number: digits only (no sign, no spaces), as the SQL side casts it.
 fn tag_number(s: &str) -> Option<i64> {
     if s.is_empty() || s.len() > 18 || !s.bytes().all(|b| b.is_ascii_digit()) {
@@ -51,10 +71,7 @@ fn cmp(facts: &dyn Facts, field: &Field, op: Op, value: &Value) -> bool {
         Op::Ne => text != Some(want.as_str()),
         Op::Contains => text.is_some_and(|t| t.contains(want.as_str())),
         Op::StartsWith => text.is_some_and(|t| t.starts_with(want.as_str())),
-        Op::Matches => match (text, compile_regex(&want)) {
-            (Some(t), Ok(re)) => re.is_match(t),
-            _ => false,
-        },
+        Op::Matches => text.is_some_and(|t| regex_matches(&want, t)),
         Op::Lt | Op::Le | Op::Gt | Op::Ge => match (text.and_then(tag_number), value) {
             (Some(a), Value::Num(b)) => order(op, a, *b),
             _ => false,

@@ -585,6 +585,7 @@ pub async fn import(
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut report = ImportReport::default();
     let mut touched: Vec<HostId> = Vec::new();
+    let mut creates: Vec<HostFields> = Vec::new();
     let by = Some(cap.principal().user_id);
     for r in records {
         let rec = match r {
@@ -633,7 +634,7 @@ pub async fn import(
             None => {
                 line.action = ImportAction::Create;
                 if !dry_run {
-                    touched.push(repo::insert(&txn, fields, by).await?.id);
+                    creates.push(fields);
                 }
             }
             Some(before) => {
@@ -657,6 +658,7 @@ pub async fn import(
         report.lines.push(line);
     }
     if !dry_run {
+        touched.extend(repo::insert_many(&txn, creates, by).await?);
         super::membership::hosts_changed(&txn, &touched, false).await?;
         let count = |a: ImportAction| report.lines.iter().filter(|l| l.action == a).count();
         Event::new(ctx, Some(cap.principal()), "host.import")

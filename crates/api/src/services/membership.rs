@@ -375,3 +375,22 @@ pub async fn reconcile(db: &impl ConnectionTrait) -> Result<usize> {
     }
     Ok(n)
 }
+
+/// The periodic reconcile: repairs drift in one transaction and, when it fixed anything, says so
+/// in the log and the audit log (drift means a bug or a manual database edit worth knowing about).
+pub async fn reconcile_and_report(
+    state: &crate::state::AppState,
+) -> crate::error::ApiResult<usize> {
+    let txn = state.db.begin().await?;
+    let fixed = reconcile(&txn).await?;
+    if fixed > 0 {
+        super::audit::Event::system("group.reconcile")
+            .target("group", "all", None)
+            .diff(serde_json::json!({ "fixed": fixed }))
+            .write(&txn)
+            .await?;
+        tracing::warn!(fixed, "group membership reconcile repaired drift");
+    }
+    itmgr_storage::commit(txn).await?;
+    Ok(fixed)
+}

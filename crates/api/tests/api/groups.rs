@@ -217,6 +217,38 @@ async fn dynamic_groups_follow_their_rule_and_record_why(backend: Backend) {
     assert_eq!(status, 403);
     assert_eq!(audit(&app, &admin, "group.create").await.len(), 1);
     assert_eq!(audit(&app, &admin, "group.update").await.len(), 1);
+
+    // Drift (a membership row lost behind the engine's back) is repaired and reported.
+    let db1 = itmgr_storage::repo::hosts::find_by_names(app.state.db.conn(), &["db1".into()])
+        .await
+        .unwrap()
+        .remove(0);
+    itmgr_storage::repo::groups::apply_changes(
+        app.state.db.conn(),
+        gid.parse().unwrap(),
+        &[itmgr_storage::repo::groups::MembershipChange {
+            host_id: db1.id,
+            host_name: "db1".into(),
+            joined: false,
+            reason: "test drift".into(),
+        }],
+    )
+    .await
+    .unwrap();
+    assert_eq!(member_names(&app, &admin, &gid).await, ["web2"]);
+    let fixed = itmgr_api::services::membership::reconcile_and_report(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(fixed, 1);
+    assert_eq!(member_names(&app, &admin, &gid).await, ["db1", "web2"]);
+    let reported = audit(&app, &admin, "group.reconcile").await;
+    assert_eq!(reported[0]["diff"]["fixed"], 1);
+    assert_eq!(
+        itmgr_api::services::membership::reconcile_and_report(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
     app.cleanup().await;
 }
 

@@ -13,6 +13,7 @@ on_both_databases!(
     status_checks_against_real_sshd_hosts,
     a_changed_host_key_is_refused_and_results_are_pushed_live,
     credentials_in_use_by_hosts_are_protected,
+    periodic_checks_reach_every_host_within_the_interval,
 );
 
 async fn create_host(app: &TestApp, token: &str, body: Value) -> Value {
@@ -944,5 +945,47 @@ async fn credentials_in_use_by_hosts_are_protected(backend: Backend) {
         h["credential_id"].is_null(),
         "a force-deleted credential is detached: {h}"
     );
+    app.cleanup().await;
+}
+
+async fn periodic_checks_reach_every_host_within_the_interval(backend: Backend) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in listener.incoming() {
+            drop(s);
+        }
+    });
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let (status, body) = put_inventory_settings(&app, &admin, |s| {
+        s["check_interval_seconds"] = json!(10);
+        s["check_timeout_seconds"] = json!(2);
+    })
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let h = create_host(
+            &app,
+            &admin,
+            json!({ "name": format!("p{i}"), "address": "127.0.0.1", "port": port, "check_method": "tcp" }),
+        )
+        .await;
+        ids.push(h["id"].as_str().unwrap().to_owned());
+    }
+    let started = Instant::now();
+    let task = tokio::spawn(itmgr_api::services::checks::run_periodic(app.state.clone()));
+    for id in &ids {
+        let h = wait_checked(&app, &admin, id, None).await;
+        assert_eq!(h["status"], "online", "{h}");
+    }
+    // Every host once per interval, spread over it (hashed phases), not all at the start.
+    assert!(
+        started.elapsed() <= Duration::from_secs(12),
+        "took {:?}",
+        started.elapsed()
+    );
+    task.abort();
     app.cleanup().await;
 }

@@ -274,6 +274,63 @@ pub async fn insert(db: &impl ConnectionTrait, f: HostFields, by: Option<UserId>
     model.try_into()
 }
 
+/// Inserts many hosts at once (imports); names must be free. Returns their ids in order.
+pub async fn insert_many(
+    db: &impl ConnectionTrait,
+    hosts: Vec<HostFields>,
+    by: Option<UserId>,
+) -> Result<Vec<HostId>> {
+    let now = Utc::now();
+    let mut ids = Vec::with_capacity(hosts.len());
+    // Chunks keep every statement under SQLite's bound-parameter limit.
+    for chunk in hosts.chunks(200) {
+        let mut models = Vec::with_capacity(chunk.len());
+        let mut tag_rows = Vec::new();
+        for f in chunk {
+            let id = HostId::new();
+            ids.push(id);
+            for (k, v) in &f.tags {
+                tag_rows.push(tags::ActiveModel {
+                    host_id: Set(id.as_uuid()),
+                    key: Set(k.clone()),
+                    value: Set(v.clone()),
+                });
+            }
+            models.push(ActiveModel {
+                id: Set(id.as_uuid()),
+                name: Set(f.name.as_str().to_owned()),
+                address: Set(f.address.to_string()),
+                port: Set(i32::from(f.port.get())),
+                os: Set(f.os.as_ref().map(|l| l.as_str().to_owned())),
+                environment: Set(f.environment.as_ref().map(|l| l.as_str().to_owned())),
+                description: Set(f.description.clone()),
+                tags: Set(serde_json::to_value(&f.tags).unwrap_or_default()),
+                credential_id: Set(f.credential_id.map(|c| c.as_uuid())),
+                check_method: Set(f.check_method.map(|m| m.as_str().to_owned())),
+                status: Set(HostStatus::Unknown.as_str().to_owned()),
+                last_check_at: Set(None),
+                latency_ms: Set(None),
+                last_error: Set(None),
+                host_key: Set(None),
+                host_key_fingerprint: Set(None),
+                created_by: Set(by.map(|u| u.as_uuid())),
+                updated_by: Set(by.map(|u| u.as_uuid())),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+            });
+        }
+        Entity::insert_many(models)
+            .exec(db)
+            .await
+            .map_err(|e| StorageError::from_write(e, &["name"]))?;
+        for t in tag_rows.chunks(300) {
+            tags::Entity::insert_many(t.to_vec()).exec(db).await?;
+        }
+    }
+    Ok(ids)
+}
+
 /// Finds a host by id.
 pub async fn find_by_id(db: &impl ConnectionTrait, id: HostId) -> Result<Host> {
     Entity::find_by_id(id.as_uuid())
