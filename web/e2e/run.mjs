@@ -1,7 +1,8 @@
 // End-to-end smoke test: starts the real `itmgr` binary on a fresh SQLite database and
 // drives the web UI through first login, the forced password change, creating a user,
 // finding the audit event for it, creating and revealing a secret in the vault, and adding a
-// host to the inventory whose status check result arrives live over Server-Sent Events.
+// host to the inventory whose status check result arrives live over Server-Sent Events, and
+// creating a dynamic group by typing its rule, with a live match count, then seeing its member.
 //
 //   ITMGR_BIN=target/release/itmgr npm run e2e
 //
@@ -334,6 +335,7 @@ async function main() {
         await form.locator('input[name="name"]').fill('e2e-host');
         await form.locator('input[name="address"]').fill('127.0.0.1');
         await form.locator('input[name="port"]').fill('9');
+        await form.locator('input[name="environment"]').fill('prod');
         await byTestId('host-check-method').click();
         await page.getByRole('option', { name: 'TCP connect', exact: true }).click();
         await byTestId('host-submit').click();
@@ -356,6 +358,61 @@ async function main() {
         await page.locator('[data-testid="host-detail-status"][data-status="offline"]').waitFor({ timeout: 30_000 });
         const badge = ((await byTestId('host-detail-status').textContent()) ?? '').trim();
         if (badge !== 'Offline') throw new Error(`status badge reads ${JSON.stringify(badge)}`);
+      },
+    ],
+    [
+      'groups page shows the empty state',
+      async () => {
+        await byTestId('nav-groups').click();
+        await page.waitForURL((u) => u.pathname === '/groups');
+        await byTestId('empty-state').waitFor();
+        await byTestId('empty-create-group').waitFor();
+      },
+    ],
+    [
+      'typing a dynamic rule shows the live match count',
+      async () => {
+        await byTestId('empty-create-group').click();
+        const form = byTestId('group-form');
+        await form.waitFor();
+        await form.locator('input[name="name"]').fill('e2e_prod');
+        await byTestId('group-kind-select').getByText('Dynamic', { exact: true }).click();
+        const input = byTestId('rule-input');
+        await input.click();
+        await input.pressSequentially('environment == "prod"', { delay: 20 });
+        const count = page.locator('[data-testid="rule-match-count"][data-total="1"]');
+        await count.waitFor();
+        const text = (await count.innerText()).trim();
+        if (!/^1 host/i.test(text)) throw new Error(`match count reads ${JSON.stringify(text)}`);
+        const value = await input.inputValue();
+        if (value !== 'environment == "prod"') throw new Error(`the editor holds ${JSON.stringify(value)}`);
+      },
+    ],
+    [
+      'save the group e2e_prod and see it in the list',
+      async () => {
+        await byTestId('group-submit').click();
+        await byTestId('group-form').waitFor({ state: 'detached' });
+        await page.waitForURL((u) => /^\/groups\/[0-9a-f-]{36}$/.test(u.pathname));
+        await byTestId('nav-groups').click();
+        await page.waitForURL((u) => u.pathname === '/groups');
+        const count = (await byTestId('group-count-e2e_prod').innerText()).trim();
+        if (count !== '1') throw new Error(`member count reads ${JSON.stringify(count)}`);
+        const kind = await byTestId('group-row-e2e_prod').locator('[data-testid="group-kind"]').getAttribute('data-kind');
+        if (kind !== 'dynamic') throw new Error(`kind badge says ${kind}`);
+      },
+    ],
+    [
+      'open e2e_prod: e2e-host is a member',
+      async () => {
+        await byTestId('group-link-e2e_prod').click();
+        await page.waitForURL((u) => /^\/groups\/[0-9a-f-]{36}$/.test(u.pathname));
+        const name = (await byTestId('group-detail-name').innerText()).trim();
+        if (name !== 'e2e_prod') throw new Error(`detail page shows ${JSON.stringify(name)}`);
+        await byTestId('hosts-table').locator('[data-testid="host-row-e2e-host"]').waitFor();
+        await byTestId('group-tab-rule').click();
+        const rule = await byTestId('rule-input').inputValue();
+        if (rule !== 'environment == "prod"') throw new Error(`rule tab holds ${JSON.stringify(rule)}`);
       },
     ],
   ]);

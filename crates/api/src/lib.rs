@@ -122,6 +122,20 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/inventory", get(groups::get_inventory))
         .route(
+            "/terminal/sessions",
+            get(terminal::list_terminals).post(terminal::open_terminal),
+        )
+        .route("/terminal/sessions/{id}", delete(terminal::close_terminal))
+        .route(
+            "/terminal/sessions/{id}/ticket",
+            post(terminal::reattach_terminal),
+        )
+        .route("/terminal/ws", get(terminal::terminal_ws))
+        .route(
+            "/hosts/{id}/host-key/accept",
+            post(terminal::accept_host_key),
+        )
+        .route(
             "/inventory/settings",
             get(hosts::get_inventory_settings).put(hosts::update_inventory_settings),
         )

@@ -45,13 +45,15 @@ impl Modify for BearerAuth {
         groups::add_group_members, groups::remove_group_members, groups::list_group_members, groups::preview_rule,
         groups::get_group_membership_events, groups::get_host_membership_events, groups::get_rule_hints,
         groups::get_inventory,
+        terminal::open_terminal, terminal::list_terminals, terminal::reattach_terminal, terminal::close_terminal,
+        terminal::terminal_ws, terminal::accept_host_key,
         dashboard::get_dashboard,
         settings::get_settings, settings::update_settings,
     ),
     components(schemas(ErrorBody, hosts::HostSortField, groups::AnsibleFormat, crate::services::checks::HostStatusUpdate)),
     tags(
         (name = "system"), (name = "auth"), (name = "users"), (name = "sessions"), (name = "tokens"),
-        (name = "audit"), (name = "secrets"), (name = "hosts"), (name = "groups"), (name = "dashboard"), (name = "settings"),
+        (name = "audit"), (name = "secrets"), (name = "hosts"), (name = "groups"), (name = "terminal"), (name = "dashboard"), (name = "settings"),
     )
 )]
 pub struct ApiDoc;

@@ -96,6 +96,8 @@ pub struct Inner {
     pub metrics: Metrics,
     /// The vault's key ring (key-encryption key derived from the master key).
     pub vault: itmgr_vault::KeyRing,
+    /// Open web terminal sessions and their tickets.
+    pub terminals: crate::services::terminal::Terminals,
     /// Host status checks: concurrency limit and result channel.
     pub checker: crate::services::checks::Checker,
     settings_cache: RwLock<Option<(Instant, Settings)>>,
@@ -144,6 +146,7 @@ impl AppState {
             config,
             settings_cache: RwLock::new(None),
             checker,
+            terminals: Default::default(),
             inventory_cache: RwLock::new(None),
             own_addresses: RwLock::new(Vec::new()),
         })))

@@ -69,6 +69,8 @@ permissions! {
     HostsDelete => "hosts:delete", "Delete hosts.";
     HostsCheck => "hosts:check", "Run status checks on demand.";
     GroupsManage => "groups:manage", "Create, change and delete host groups and their members.";
+    TerminalOpen => "terminal:open", "Open SSH terminals to hosts (audited).";
+    HostKeysManage => "host_keys:manage", "Accept a changed SSH host key after checking it.";
 }
 
 impl fmt::Display for Permission {
@@ -103,6 +105,7 @@ pub fn role_permissions(role: Role) -> BTreeSet<Permission> {
             HostsDelete,
             HostsCheck,
             GroupsManage,
+            TerminalOpen,
         ],
         Role::Viewer => &[
             DashboardRead,

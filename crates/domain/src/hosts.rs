@@ -338,6 +338,10 @@ pub struct InventorySettings {
     pub target_allow: Vec<String>,
     /// Target policy deny list.
     pub target_deny: Vec<String>,
+    /// Minutes without input before a web terminal is closed (0: never).
+    pub terminal_idle_timeout_minutes: u32,
+    /// Longest a web terminal may stay open, in minutes (0: no limit).
+    pub terminal_max_duration_minutes: u32,
 }
 
 impl Default for InventorySettings {
@@ -354,6 +358,8 @@ impl Default for InventorySettings {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            terminal_idle_timeout_minutes: 30,
+            terminal_max_duration_minutes: 480,
         }
     }
 }

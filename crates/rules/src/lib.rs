@@ -274,6 +274,33 @@ impl Rule {
         }
     }
 
+    /// Collapses AND/OR groups of one condition into the condition (the visual builder makes
+    /// them while editing); empty groups stay and fail validation.
+    pub fn normalize(self) -> Rule {
+        match self {
+            Rule::And { and } if and.len() == 1 => and
+                .into_iter()
+                .next()
+                .map(Rule::normalize)
+                .unwrap_or(Rule::And { and: vec![] }),
+            Rule::Or { or } if or.len() == 1 => or
+                .into_iter()
+                .next()
+                .map(Rule::normalize)
+                .unwrap_or(Rule::Or { or: vec![] }),
+            Rule::And { and } => Rule::And {
+                and: and.into_iter().map(Rule::normalize).collect(),
+            },
+            Rule::Or { or } => Rule::Or {
+                or: or.into_iter().map(Rule::normalize).collect(),
+            },
+            Rule::Not { not } => Rule::Not {
+                not: Box::new(not.normalize()),
+            },
+            other => other,
+        }
+    }
+
     /// Names of the groups the rule refers to with `in_group`.
     pub fn groups(&self) -> Vec<String> {
         let mut out = Vec::new();

@@ -332,3 +332,121 @@ impl Session {
             .await;
     }
 }
+
+/// What an interactive shell produces.
+#[derive(Debug)]
+pub enum ShellEvent {
+    /// Terminal output (stdout and stderr are one stream on a PTY).
+    Output(Vec<u8>),
+    /// The remote command exited.
+    Exit(u32),
+    /// The channel closed.
+    Closed,
+}
+
+/// The reading side of a shell.
+pub struct ShellReader {
+    rx: russh::ChannelReadHalf,
+}
+
+/// The writing side of a shell.
+pub struct ShellWriter {
+    tx: russh::ChannelWriteHalf<client::Msg>,
+}
+
+impl ShellReader {
+    /// The next event; `Closed` once the channel is gone. Not calling this stops reading the
+    /// channel, so the SSH window closes and the remote side is throttled (back-pressure).
+    pub async fn next(&mut self) -> ShellEvent {
+        loop {
+            match self.rx.wait().await {
+                None | Some(russh::ChannelMsg::Close) => return ShellEvent::Closed,
+                Some(russh::ChannelMsg::Data { data }) => return ShellEvent::Output(data.to_vec()),
+                Some(russh::ChannelMsg::ExtendedData { data, .. }) => {
+                    return ShellEvent::Output(data.to_vec())
+                }
+                Some(russh::ChannelMsg::ExitStatus { exit_status }) => {
+                    return ShellEvent::Exit(exit_status)
+                }
+                Some(_) => continue,
+            }
+        }
+    }
+}
+
+impl ShellWriter {
+    /// Sends keystrokes / pasted text.
+    pub async fn write(&self, data: &[u8]) -> Result<(), SshError> {
+        Ok(self.tx.data_bytes(data.to_vec()).await?)
+    }
+
+    /// Tells the remote side the terminal size changed.
+    pub async fn resize(&self, cols: u32, rows: u32) -> Result<(), SshError> {
+        Ok(self.tx.window_change(cols, rows, 0, 0).await?)
+    }
+
+    /// Ends the shell.
+    pub async fn close(&self) {
+        let _ = self.tx.eof().await;
+        let _ = self.tx.close().await;
+    }
+}
+
+/// Output of a command run with [`Session::exec`].
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ExecOutput {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// `None` when the remote side sent no exit status (e.g. killed by a signal).
+    pub exit_status: Option<u32>,
+}
+
+impl Session {
+    /// Opens a login shell on a PTY of `cols` × `rows`.
+    pub async fn shell(
+        &self,
+        term: &str,
+        cols: u32,
+        rows: u32,
+    ) -> Result<(ShellReader, ShellWriter), SshError> {
+        let channel = self.handle.channel_open_session().await?;
+        channel
+            .request_pty(true, term, cols, rows, 0, 0, &[])
+            .await?;
+        channel.request_shell(true).await?;
+        let (rx, tx) = channel.split();
+        Ok((ShellReader { rx }, ShellWriter { tx }))
+    }
+
+    /// Runs a command, feeding `stdin` (then EOF), and collects stdout and stderr apart and the exit
+    /// status. Reads until the channel closes: output can arrive after the exit status.
+    pub async fn exec(&self, command: &str, stdin: Option<&[u8]>) -> Result<ExecOutput, SshError> {
+        let mut channel = self.handle.channel_open_session().await?;
+        channel.exec(true, command).await?;
+        if let Some(input) = stdin {
+            channel.data_bytes(input.to_vec()).await?;
+        }
+        channel.eof().await?;
+        let mut out = ExecOutput::default();
+        while let Some(msg) = channel.wait().await {
+            match msg {
+                russh::ChannelMsg::Data { data } => out.stdout.extend_from_slice(&data),
+                russh::ChannelMsg::ExtendedData { data, ext: 1 } => {
+                    out.stderr.extend_from_slice(&data)
+                }
+                russh::ChannelMsg::ExitStatus { exit_status } => {
+                    out.exit_status = Some(exit_status)
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// A round trip to the server (keep-alive), for the latency shown in the terminal.
+    pub async fn ping(&self) -> Result<Duration, SshError> {
+        let t = std::time::Instant::now();
+        self.handle.send_ping().await?;
+        Ok(t.elapsed())
+    }
+}

@@ -67,8 +67,33 @@ export type ImportHostsBody = JsonOf<NonNullable<paths['/api/v1/hosts/import']['
 export type TestConnectionBody = JsonOf<NonNullable<paths['/api/v1/hosts/test-connection']['post']['requestBody']>>;
 export type InventorySettingsBody = JsonOf<NonNullable<paths['/api/v1/inventory/settings']['put']['requestBody']>>;
 
+export type Group = Schemas['Group'];
+export type GroupKind = Schemas['GroupKind'];
+export type GroupList = Schemas['GroupList'];
+export type RuleError = Schemas['RuleError'];
+export type RuleHints = Schemas['RuleHints'];
+export type TagHint = Schemas['TagHint'];
+export type PreviewResult = Schemas['PreviewResult'];
+export type MembershipEvent = Schemas['MembershipEvent'];
+export type MembershipEventPage = Schemas['MembershipEventPage'];
+export type MembersChanged = Schemas['MembersChanged'];
+export type AnsibleFormat = Schemas['AnsibleFormat'];
+/** The rule's JSON tree as the schema types it (an opaque object); the builder reads it through its own parser. */
+export type RuleJson = NonNullable<Schemas['Group']['rule_json']>;
+export type GroupsQuery = NonNullable<paths['/api/v1/groups']['get']['parameters']['query']>;
+export type GroupMembersQuery = NonNullable<paths['/api/v1/groups/{id}/members']['get']['parameters']['query']>;
+export type MembershipEventsQuery = NonNullable<paths['/api/v1/groups/{id}/membership-events']['get']['parameters']['query']>;
+export type InventoryQuery = NonNullable<paths['/api/v1/inventory']['get']['parameters']['query']>;
+export type CreateGroupBody = JsonOf<NonNullable<paths['/api/v1/groups']['post']['requestBody']>>;
+export type UpdateGroupBody = JsonOf<NonNullable<paths['/api/v1/groups/{id}']['patch']['requestBody']>>;
+export type PreviewRuleBody = JsonOf<NonNullable<paths['/api/v1/groups/preview']['post']['requestBody']>>;
+export type GroupMembersBody = JsonOf<NonNullable<paths['/api/v1/groups/{id}/members']['post']['requestBody']>>;
+
 /** Every kind of secret, in the order the UI offers them. */
 export const SECRET_KINDS = ['password', 'token', 'text', 'ssh_key', 'ssh_credential', 'file'] as const satisfies readonly SecretKind[];
+
+export const GROUP_KINDS = ['static', 'dynamic'] as const satisfies readonly GroupKind[];
+export const ANSIBLE_FORMATS = ['json', 'ini', 'yaml'] as const satisfies readonly AnsibleFormat[];
 
 export const ROLES = ['admin', 'operator', 'viewer'] as const satisfies readonly Role[];
 

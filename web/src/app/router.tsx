@@ -1,6 +1,8 @@
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { PERMISSIONS } from '@/lib/permissions';
 import { AuditPage } from '@/features/audit/components/audit-page';
+import { GroupDetailPage } from '@/features/groups/components/group-detail-page';
+import { GroupsPage } from '@/features/groups/components/groups-page';
 import { HostDetailPage } from '@/features/hosts/components/host-detail-page';
 import { HostsPage } from '@/features/hosts/components/hosts-page';
 import { ImportPage } from '@/features/hosts/components/import-page';
@@ -54,6 +56,22 @@ const router = createBrowserRouter([
             element: (
               <RequirePermission permission={PERMISSIONS.hostsRead}>
                 <HostDetailPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'groups',
+            element: (
+              <RequirePermission permission={PERMISSIONS.hostsRead}>
+                <GroupsPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'groups/:id',
+            element: (
+              <RequirePermission permission={PERMISSIONS.hostsRead}>
+                <GroupDetailPage />
               </RequirePermission>
             ),
           },

@@ -21,4 +21,5 @@ export const PERMISSIONS = {
   hostsUpdate: 'hosts:update',
   hostsDelete: 'hosts:delete',
   hostsCheck: 'hosts:check',
+  groupsManage: 'groups:manage',
 } as const;

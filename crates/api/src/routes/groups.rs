@@ -358,6 +358,14 @@ pub async fn preview_rule(
     }))
 }
 
+/// Which way a membership changed.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MembershipChangeKind {
+    Joined,
+    Left,
+}
+
 /// A membership change.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MembershipEvent {
@@ -366,8 +374,7 @@ pub struct MembershipEvent {
     pub host_id: Uuid,
     pub host_name: String,
     pub at: DateTime<Utc>,
-    /// `joined` or `left`.
-    pub change: String,
+    pub change: MembershipChangeKind,
     /// Why, e.g. "matches the rule …", "added by alice", "the host was deleted".
     pub reason: String,
 }
@@ -392,7 +399,11 @@ async fn events_page(
             host_id: e.host_id.as_uuid(),
             host_name: e.host_name,
             at: e.at,
-            change: if e.joined { "joined" } else { "left" }.into(),
+            change: if e.joined {
+                MembershipChangeKind::Joined
+            } else {
+                MembershipChangeKind::Left
+            },
             reason: e.reason,
         }
     }))

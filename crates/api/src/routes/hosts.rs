@@ -920,8 +920,22 @@ pub struct InventorySettingsBody {
     /// Denied targets; by default link-local networks and cloud metadata endpoints.
     #[serde(default)]
     pub target_deny: Vec<String>,
+    /// Minutes without input before a web terminal closes (0: never; at most 1440).
+    #[serde(default = "default_idle")]
+    pub terminal_idle_timeout_minutes: u32,
+    /// Longest a web terminal stays open, in minutes (0: no limit; at most 10080).
+    #[serde(default = "default_max")]
+    pub terminal_max_duration_minutes: u32,
     /// Send back on update; a stale one gets 409 (0 before the first save).
     pub version: i64,
+}
+
+fn default_idle() -> u32 {
+    InventorySettings::default().terminal_idle_timeout_minutes
+}
+
+fn default_max() -> u32 {
+    InventorySettings::default().terminal_max_duration_minutes
 }
 
 impl InventorySettingsBody {
@@ -935,6 +949,8 @@ impl InventorySettingsBody {
             status_history_retention_days: s.status_history_retention_days,
             target_allow: s.target_allow,
             target_deny: s.target_deny,
+            terminal_idle_timeout_minutes: s.terminal_idle_timeout_minutes,
+            terminal_max_duration_minutes: s.terminal_max_duration_minutes,
             version,
         }
     }
@@ -972,6 +988,8 @@ pub async fn update_inventory_settings(
         status_history_retention_days: b.status_history_retention_days,
         target_allow: b.target_allow,
         target_deny: b.target_deny,
+        terminal_idle_timeout_minutes: b.terminal_idle_timeout_minutes,
+        terminal_max_duration_minutes: b.terminal_max_duration_minutes,
     };
     Ok(axum::Json(InventorySettingsBody::from_parts(
         services::hosts::update_settings(&state, cap, &ctx, b.version, s).await?,

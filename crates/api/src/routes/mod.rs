@@ -10,6 +10,7 @@ pub mod secrets;
 pub mod sessions;
 pub mod settings;
 pub mod system;
+pub mod terminal;
 pub mod tokens;
 pub mod users;
 

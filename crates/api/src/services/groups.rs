@@ -34,11 +34,14 @@ pub struct GroupInput {
 pub fn parse_rule(text: Option<&str>, json: Option<&Rule>) -> Result<Rule, ParseError> {
     match (text.map(str::trim).filter(|t| !t.is_empty()), json) {
         (Some(t), _) => itmgr_rules::parse(t),
-        (None, Some(r)) => r.validate().map(|_| r.clone()).map_err(|e| ParseError {
-            line: 1,
-            column: 1,
-            message: e.0,
-        }),
+        (None, Some(r)) => {
+            let r = r.clone().normalize();
+            r.validate().map(|_| r.clone()).map_err(|e| ParseError {
+                line: 1,
+                column: 1,
+                message: e.0,
+            })
+        }
         (None, None) => Err(ParseError {
             line: 1,
             column: 1,

@@ -12,6 +12,7 @@ pub mod membership;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;
+pub mod terminal;
 pub mod tokens;
 pub mod users;
 

@@ -9,3 +9,4 @@ mod rbac;
 mod resources;
 mod secrets;
 mod system;
+mod terminal;

@@ -50,6 +50,8 @@ fn body_for(path: &str) -> serde_json::Value {
         }
         "/api/v1/hosts/test-connection" => json!({ "address": "10.0.0.1" }),
         "/api/v1/groups" => json!({ "name": "g1", "kind": "static" }),
+        "/api/v1/hosts/{id}/host-key/accept" => json!({ "fingerprint": "SHA256:x" }),
+        "/api/v1/terminal/sessions" => json!({ "host_id": "0190a0a0-0000-7000-8000-000000000000" }),
         "/api/v1/groups/{id}" => json!({ "version": 1, "description": "x" }),
         "/api/v1/groups/{id}/members" | "/api/v1/groups/{id}/members/remove" => {
             json!({ "ids": ["0190a0a0-0000-7000-8000-000000000000"] })

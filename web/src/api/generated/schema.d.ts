@@ -459,6 +459,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hosts/{id}/host-key/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replaces a host's recorded SSH key with the one it presents now, if its fingerprint is the
+         *     one the administrator checked (admin only, audited).
+         */
+        post: operations["accept_host_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hosts/{id}/membership-events": {
         parameters: {
             query?: never;
@@ -685,6 +705,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/terminal/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's open terminals (to restore tabs after a reload). */
+        get: operations["list_terminals"];
+        put?: never;
+        /**
+         * Opens an SSH terminal on a host (needs `terminal:open`). Answers 201 with a ticket, or 428 with
+         *     the host key to confirm on first contact.
+         */
+        post: operations["open_terminal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/terminal/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Ends one's own terminal session. */
+        delete: operations["close_terminal"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/terminal/sessions/{id}/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new single-use ticket to reattach to one's own open session (after a dropped connection). */
+        post: operations["reattach_terminal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/terminal/ws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The terminal stream. Authenticated by the ticket in the first frame, never by the URL. */
+        get: operations["terminal_ws"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tokens": {
         parameters: {
             query?: never;
@@ -778,6 +870,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Accepting a changed host key. */
+        AcceptHostKeyRequest: {
+            /** @description The SHA256 fingerprint the administrator checked out of band. */
+            fingerprint: string;
+        };
         /**
          * @description Who performed an audited action.
          * @enum {string}
@@ -1131,6 +1228,18 @@ export interface components {
             os: components["schemas"]["FacetCount"][];
             status: components["schemas"]["FacetCount"][];
         };
+        /** @description The host's key is not on record: show it, ask, and open again with `accept_host_key`. */
+        HostKeyPrompt: {
+            algorithm: string;
+            code: string;
+            fingerprint: string;
+            message: string;
+        };
+        /** @description What is on record now. */
+        HostKeyRecord: {
+            algorithm: string;
+            fingerprint: string;
+        };
         /** @description One page of hosts, the total, and facet counts. */
         HostPage: {
             facets: components["schemas"]["HostFacets"];
@@ -1282,6 +1391,16 @@ export interface components {
             /** @description Denied targets; by default link-local networks and cloud metadata endpoints. */
             target_deny?: string[];
             /**
+             * Format: int32
+             * @description Minutes without input before a web terminal closes (0: never; at most 1440).
+             */
+            terminal_idle_timeout_minutes?: number;
+            /**
+             * Format: int32
+             * @description Longest a web terminal stays open, in minutes (0: no limit; at most 10080).
+             */
+            terminal_max_duration_minutes?: number;
+            /**
              * Format: int64
              * @description Send back on update; a stale one gets 409 (0 before the first save).
              */
@@ -1316,12 +1435,16 @@ export interface components {
         MembersChanged: {
             changed: number;
         };
+        /**
+         * @description Which way a membership changed.
+         * @enum {string}
+         */
+        MembershipChangeKind: "joined" | "left";
         /** @description A membership change. */
         MembershipEvent: {
             /** Format: date-time */
             at: string;
-            /** @description `joined` or `left`. */
-            change: string;
+            change: components["schemas"]["MembershipChangeKind"];
             /** Format: uuid */
             group_id: string;
             group_name: string;
@@ -1350,6 +1473,23 @@ export interface components {
              * @description Rows matching the filter in all.
              */
             total: number;
+        };
+        /** @description Opening a terminal. */
+        OpenTerminalRequest: {
+            /** @description The SHA256 fingerprint the user accepted for a host whose key is not on record yet. */
+            accept_host_key?: string | null;
+            /**
+             * Format: int32
+             * @description Terminal columns (default 80).
+             */
+            cols?: number | null;
+            /** Format: uuid */
+            host_id: string;
+            /**
+             * Format: int32
+             * @description Terminal rows (default 24).
+             */
+            rows?: number | null;
         };
         /** @description An unsaved rule to evaluate. */
         PreviewRequest: {
@@ -1600,6 +1740,24 @@ export interface components {
         TagHint: {
             key: string;
             values: string[];
+        };
+        /** @description An open terminal. */
+        TerminalSession: {
+            /** Format: uuid */
+            host_id: string;
+            host_key_fingerprint?: string | null;
+            host_name: string;
+            /** Format: uuid */
+            id: string;
+            login: string;
+            /** Format: date-time */
+            started_at: string;
+            /** @description Single-use, valid 30 s: send it in the first WebSocket frame to `/api/v1/terminal/ws`. */
+            ticket?: string | null;
+        };
+        /** @description A ticket. */
+        TerminalTicket: {
+            ticket: string;
         };
         /** @description An unsaved host to test. */
         TestConnectionRequest: {
@@ -2824,6 +2982,47 @@ export interface operations {
             };
         };
     };
+    accept_host_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptHostKeyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostKeyRecord"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_host_membership_events: {
         parameters: {
             query?: {
@@ -3436,6 +3635,162 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_terminals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TerminalSession"][];
+                };
+            };
+        };
+    };
+    open_terminal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenTerminalRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TerminalSession"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostKeyPrompt"];
+                };
+            };
+        };
+    };
+    close_terminal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reattach_terminal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TerminalTicket"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    terminal_ws: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description WebSocket; see the module docs for the frame format */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,4 +18,7 @@ describe('sidebar', () => {
     expect(visibleNavItems(['hosts:read']).map((i) => i.path)).toContain('/hosts');
     expect(visibleNavItems([]).map((i) => i.path)).not.toContain('/hosts');
   });
+  it('shows Groups next to Hosts to anyone who can read hosts', () => {
+    expect(visibleNavItems(['hosts:read']).map((i) => i.path)).toEqual(['/hosts', '/groups', '/sessions', '/tokens']);
+  });
 });

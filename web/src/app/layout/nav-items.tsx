@@ -1,5 +1,6 @@
 import {
   IconDeviceDesktop,
+  IconFolders,
   IconGauge,
   IconKey,
   IconListDetails,
@@ -18,6 +19,7 @@ export type NavItem = { path: string; label: ParseKeys; icon: Icon; permission?:
 export const NAV_ITEMS: NavItem[] = [
   { path: '/', label: 'nav.dashboard', icon: IconGauge, permission: PERMISSIONS.dashboardRead, testId: 'nav-dashboard' },
   { path: '/hosts', label: 'nav.hosts', icon: IconServer2, permission: PERMISSIONS.hostsRead, testId: 'nav-hosts' },
+  { path: '/groups', label: 'nav.groups', icon: IconFolders, permission: PERMISSIONS.hostsRead, testId: 'nav-groups' },
   { path: '/users', label: 'nav.users', icon: IconUsers, permission: PERMISSIONS.usersRead, testId: 'nav-users' },
   { path: '/secrets', label: 'nav.secrets', icon: IconLock, permission: PERMISSIONS.secretsRead, testId: 'nav-secrets' },
   { path: '/sessions', label: 'nav.sessions', icon: IconDeviceDesktop, testId: 'nav-sessions' },

@@ -1,10 +1,11 @@
 import { Button, Group, Paper, Text } from '@mantine/core';
-import { IconActivity, IconAdjustments, IconTags, IconTrash, IconX } from '@tabler/icons-react';
+import { IconActivity, IconAdjustments, IconFolderPlus, IconTags, IconTrash, IconX } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InventoryFormat } from '@/api/types';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { useCheckHosts } from '../api/check-hosts';
+import { AddToGroupModal } from './add-to-group-modal';
 import { BulkDeleteModal } from './bulk-delete-modal';
 import { BulkSetModal } from './bulk-set-modal';
 import { BulkTagsModal } from './bulk-tags-modal';
@@ -16,14 +17,16 @@ type Props = {
   canCheck: boolean;
   canUpdate: boolean;
   canDelete: boolean;
+  /** `groups:manage`: may add hosts to static groups. */
+  canGroup?: boolean;
   onClear: () => void;
   onExport: (format: InventoryFormat) => void;
 };
 
-export function BulkActions({ selected, canCheck, canUpdate, canDelete, onClear, onExport }: Props) {
+export function BulkActions({ selected, canCheck, canUpdate, canDelete, canGroup = false, onClear, onExport }: Props) {
   const { t } = useTranslation();
   const check = useCheckHosts();
-  const [dialog, setDialog] = useState<'tags' | 'set' | 'delete' | null>(null);
+  const [dialog, setDialog] = useState<'tags' | 'set' | 'group' | 'delete' | null>(null);
   const ids = [...selected.keys()];
   const close = () => setDialog(null);
   return (
@@ -65,6 +68,11 @@ export function BulkActions({ selected, canCheck, canUpdate, canDelete, onClear,
               </Button>
             </>
           ) : null}
+          {canGroup ? (
+            <Button size="sm" variant="default" leftSection={<IconFolderPlus size={16} />} onClick={() => setDialog('group')} data-testid="bulk-add-to-group">
+              {t('hosts.groups.addToGroup')}
+            </Button>
+          ) : null}
           <ExportMenu label={t('hosts.bulk.export')} onExport={onExport} testId="bulk-export" />
           {canDelete ? (
             <Button size="sm" color="red" variant="light" leftSection={<IconTrash size={16} />} onClick={() => setDialog('delete')} data-testid="bulk-delete-open">
@@ -75,6 +83,7 @@ export function BulkActions({ selected, canCheck, canUpdate, canDelete, onClear,
       </Group>
       {dialog === 'tags' ? <BulkTagsModal ids={ids} onClose={close} /> : null}
       {dialog === 'set' ? <BulkSetModal ids={ids} onClose={close} /> : null}
+      {dialog === 'group' ? <AddToGroupModal ids={ids} onClose={close} /> : null}
       {dialog === 'delete' ? <BulkDeleteModal ids={ids} names={[...selected.values()]} onClose={close} onDeleted={onClear} /> : null}
     </Paper>
   );

@@ -17,8 +17,9 @@ import { useHost } from '../api/get-host';
 import { useHostEvents } from '../api/host-events';
 import { HostAudit } from './host-audit';
 import { HostFormModal } from './host-form-modal';
-import { formatLatency } from '../lib/status';
-import { StatusBadge } from './status-badge';
+import { HostGroups } from './host-groups';
+import { formatLatency } from '@/lib/hosts/status';
+import { StatusBadge } from '@/components/hosts/status-badge';
 import { StatusTimeline } from './status-timeline';
 
 /** How long the "checking" spinner waits for the live result before giving up. */
@@ -100,6 +101,7 @@ function Overview({ host }: { host: Host }) {
           {host.last_error}
         </Alert>
       ) : null}
+      <HostGroups hostId={host.id} />
       <Title order={5}>{t('hosts.detail.timeline')}</Title>
       <StatusTimeline hostId={host.id} />
     </Stack>

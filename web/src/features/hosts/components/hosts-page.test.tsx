@@ -17,6 +17,15 @@ function mockApi(handlers: { events?: () => Response; list?: (url: URL) => Respo
     if (url.pathname === '/api/v1/hosts/events') return handlers.events ? handlers.events() : eventStream().response;
     if (url.pathname === '/api/v1/hosts' && req.method === 'GET') return handlers.list ? handlers.list(url) : json(200, makePage([makeHost()]));
     if (url.pathname === '/api/v1/hosts/bulk-delete') return json(200, { deleted: ['web-01'], missing: [] });
+    if (url.pathname === '/api/v1/groups' && req.method === 'GET')
+      return json(200, {
+        items: [
+          { id: 'g-static', name: 'web', kind: 'static', description: '', variables: {}, member_count: 0, parents: [], children: [], created_at: '', updated_at: '', version: 1 },
+          { id: 'g-dyn', name: 'prod', kind: 'dynamic', rule: 'environment == "prod"', description: '', variables: {}, member_count: 3, parents: [], children: [], created_at: '', updated_at: '', version: 1 },
+        ],
+        total: 2,
+      });
+    if (url.pathname === '/api/v1/groups/g-static/members') return json(200, { changed: 1 });
     return json(404, { code: 'not_found', message: 'not found' });
   });
   vi.stubGlobal('fetch', fetch);
@@ -73,6 +82,30 @@ describe('HostsPage', () => {
     expect(calls.some((c) => c.url.pathname === '/api/v1/hosts/bulk-delete')).toBe(false);
     await userEvent.click(within(dialog).getByTestId('bulk-delete-confirm'));
     await waitFor(() => expect(calls.find((c) => c.url.pathname === '/api/v1/hosts/bulk-delete')?.body).toEqual({ ids: ['h1'] }));
+  });
+
+  it('adds the selected hosts to a static group chosen in the dialog', async () => {
+    signInForTests(['hosts:read', 'groups:manage']);
+    const { calls } = mockApi();
+    renderWithProviders(<HostsPage />);
+    await userEvent.click(await screen.findByLabelText('Select web-01'));
+    await userEvent.click(screen.getByTestId('bulk-add-to-group'));
+    const dialog = await screen.findByTestId('add-to-group');
+    await userEvent.click(within(dialog).getByTestId('add-to-group-select'));
+    // only static groups are offered
+    expect(screen.queryByRole('option', { name: 'prod', hidden: true })).not.toBeInTheDocument();
+    await userEvent.click(await screen.findByRole('option', { name: 'web', hidden: true }));
+    await userEvent.click(within(dialog).getByTestId('add-to-group-submit'));
+    await waitFor(() => expect(calls.find((c) => c.url.pathname === '/api/v1/groups/g-static/members')?.body).toEqual({ ids: ['h1'] }));
+  });
+
+  it('offers "Add to group" only with groups:manage', async () => {
+    signInForTests(['hosts:read', 'hosts:update']);
+    mockApi();
+    renderWithProviders(<HostsPage />);
+    await userEvent.click(await screen.findByLabelText('Select web-01'));
+    expect(screen.getByTestId('bulk-actions')).toBeInTheDocument();
+    expect(screen.queryByTestId('bulk-add-to-group')).not.toBeInTheDocument();
   });
 
   it('patches the list cache from live status events so the badge changes without a refetch', async () => {

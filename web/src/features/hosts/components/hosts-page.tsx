@@ -16,14 +16,14 @@ import { PERMISSIONS } from '@/lib/permissions';
 import { useExportHosts } from '../api/export-hosts';
 import { useHosts } from '../api/get-hosts';
 import { useHostEvents } from '../api/host-events';
-import { loadColumns, saveColumns, type HostColumn } from '../lib/columns';
-import { hasHostFilters, parseHostFilters, toFilterQuery, toHostsQuery, toSearchParams, type HostFilters } from '../lib/filters';
+import { loadColumns, saveColumns, type HostColumn } from '@/lib/hosts/columns';
+import { hasHostFilters, parseHostFilters, toFilterQuery, toHostsQuery, toSearchParams, type HostFilters } from '@/lib/hosts/filters';
 import { BulkActions } from './bulk-actions';
-import { ColumnChooser } from './column-chooser';
+import { ColumnChooser } from '@/components/hosts/column-chooser';
 import { ExportMenu } from './export-menu';
-import { HostFiltersPanel } from './host-filters';
+import { HostFiltersPanel } from '@/components/hosts/host-filters';
 import { HostFormModal } from './host-form-modal';
-import { HostsTable } from './hosts-table';
+import { HostsTable } from '@/components/hosts/hosts-table';
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -37,6 +37,7 @@ export function HostsPage() {
   const canUpdate = usePermission(PERMISSIONS.hostsUpdate);
   const canDelete = usePermission(PERMISSIONS.hostsDelete);
   const canCheck = usePermission(PERMISSIONS.hostsCheck);
+  const canGroup = usePermission(PERMISSIONS.groupsManage);
 
   const [params, setParams] = useSearchParams();
   const filters = useMemo(() => parseHostFilters(params), [params]);
@@ -186,6 +187,7 @@ export function HostsPage() {
                     canCheck={canCheck}
                     canUpdate={canUpdate}
                     canDelete={canDelete}
+                    canGroup={canGroup}
                     onClear={() => setSelected(new Map())}
                     onExport={(f) => exportWith(f, [...selected.keys()])}
                   />

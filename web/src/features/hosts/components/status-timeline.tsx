@@ -8,7 +8,7 @@ import { QueryError } from '@/components/feedback/query-error';
 import { TableSkeleton } from '@/components/feedback/table-skeleton';
 import { formatDateTime, formatRelative } from '@/lib/format';
 import { useStatusHistory } from '../api/get-status-history';
-import { formatLatency, STATUS_COLORS } from '../lib/status';
+import { formatLatency, STATUS_COLORS } from '@/lib/hosts/status';
 
 const PAGE = 10;
 const ICONS = { online: IconCircleCheck, offline: IconCircleX, unknown: IconHelpCircle } satisfies Record<HostStatus, unknown>;

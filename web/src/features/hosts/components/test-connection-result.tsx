@@ -1,8 +1,8 @@
 import { Alert, Group, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { TestConnectionResult } from '@/api/types';
-import { formatLatency, STATUS_COLORS } from '../lib/status';
-import { StatusBadge } from './status-badge';
+import { formatLatency, STATUS_COLORS } from '@/lib/hosts/status';
+import { StatusBadge } from '@/components/hosts/status-badge';
 
 export function TestConnectionResultView({ result }: { result: TestConnectionResult }) {
   const { t } = useTranslation();

@@ -2,7 +2,7 @@ import { Badge, Stack, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { CheckMethod, HostStatus } from '@/api/types';
 import { formatDateTime } from '@/lib/format';
-import { formatLatency, STATUS_COLORS } from '../lib/status';
+import { formatLatency, STATUS_COLORS } from '@/lib/hosts/status';
 
 type Props = {
   status: HostStatus;

@@ -4,8 +4,8 @@ import { Link } from 'react-router';
 import type { Host, HostSortField } from '@/api/types';
 import { SortableTh } from '@/components/layout/sortable-th';
 import { formatDateTime } from '@/lib/format';
-import type { HostColumn } from '../lib/columns';
-import { formatLatency } from '../lib/status';
+import type { HostColumn } from '@/lib/hosts/columns';
+import { formatLatency } from '@/lib/hosts/status';
 import { StatusBadge } from './status-badge';
 
 export type HostsTableProps = {

@@ -1,7 +1,7 @@
 import { ActionIcon, Checkbox, Popover, Stack, Text, Tooltip } from '@mantine/core';
 import { IconColumns } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { OPTIONAL_COLUMNS, type HostColumn } from '../lib/columns';
+import { OPTIONAL_COLUMNS, type HostColumn } from '@/lib/hosts/columns';
 
 export function ColumnChooser({ columns, onChange }: { columns: HostColumn[]; onChange: (columns: HostColumn[]) => void }) {
   const { t } = useTranslation();

@@ -3,8 +3,8 @@ import { IconPlus, IconX } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FacetCount, HostFacets } from '@/api/types';
-import type { HostFilters } from '../lib/filters';
-import { parseTagFilter } from '../lib/filters';
+import type { HostFilters } from '@/lib/hosts/filters';
+import { parseTagFilter } from '@/lib/hosts/filters';
 
 type FacetKey = 'status' | 'environment' | 'os';
 
