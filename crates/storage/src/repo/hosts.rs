@@ -1,6 +1,6 @@
 //! The host inventory: hosts, tags, status transitions, facets and the inventory settings row.
 
-use super::contains_ci;
+use super::contains_ci_fast;
 use crate::entities::host_status_events as events;
 use crate::entities::host_tags as tags;
 use crate::entities::hosts::{ActiveModel, Column, Entity, Model};
@@ -151,13 +151,14 @@ pub struct HostFilter {
 /// The filter as a condition; `dims: false` leaves out the status/environment/OS filters (the
 /// facet cube applies those itself).
 fn condition(f: &HostFilter, dims: bool) -> Condition {
+    let backend = f.backend.unwrap_or(sea_orm::DbBackend::Sqlite);
     let mut c = Condition::all();
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         c = c.add(
             Condition::any()
-                .add(contains_ci(Column::Name, q))
-                .add(contains_ci(Column::Address, q))
-                .add(contains_ci(Column::Description, q)),
+                .add(contains_ci_fast(backend, Column::Name, q))
+                .add(contains_ci_fast(backend, Column::Address, q))
+                .add(contains_ci_fast(backend, Column::Description, q)),
         );
     }
     if !f.status.is_empty() && dims {

@@ -25,3 +25,24 @@ pub(crate) fn contains_ci(col: impl ColumnTrait, needle: &str) -> SimpleExpr {
     Expr::expr(Func::lower(Expr::col(col.as_column_ref())))
         .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\'))
 }
+
+/// The same search as [`contains_ci`] without wrapping the column in `LOWER()`, for large tables:
+/// SQLite's `LIKE` is already case-insensitive for ASCII, PostgreSQL gets `ILIKE`.
+pub(crate) fn contains_ci_fast(
+    backend: sea_orm::DbBackend,
+    col: impl ColumnTrait,
+    needle: &str,
+) -> SimpleExpr {
+    let escaped = needle
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let pattern = sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\');
+    match backend {
+        sea_orm::DbBackend::Postgres => Expr::col(col.as_column_ref()).binary(
+            sea_orm::sea_query::BinOper::Custom("ILIKE"),
+            Expr::val(format!("%{escaped}%")),
+        ),
+        _ => Expr::col(col.as_column_ref()).like(pattern),
+    }
+}
