@@ -69,6 +69,8 @@ pub struct Term {
     pub host_name: String,
     pub login: String,
     pub started: chrono::DateTime<Utc>,
+    /// The credential used; revoking (deleting) it ends the session.
+    pub credential_id: itmgr_domain::SecretId,
     state: Mutex<State>,
     /// Bumped on new output and on close; attached sockets wait on it.
     version: watch::Sender<u64>,
@@ -372,6 +374,7 @@ pub async fn open(
         host_name: host.name.clone(),
         login: creds.username.clone(),
         started: Utc::now(),
+        credential_id: credential,
         state: Mutex::new(State {
             buf: VecDeque::new(),
             start: 0,
@@ -522,6 +525,17 @@ async fn run(
                 }
                 if !max.is_zero() && started.elapsed() > max {
                     break "maximum session duration reached".to_owned();
+                }
+                // Access ends with the account or the credential, not at the next login.
+                match itmgr_storage::repo::users::find_by_id(state.db.conn(), term.user_id).await {
+                    Ok(u) if u.disabled => break "the user account was disabled".to_owned(),
+                    Err(itmgr_storage::StorageError::NotFound) => break "the user account was deleted".to_owned(),
+                    _ => {}
+                }
+                if let Err(itmgr_storage::StorageError::NotFound) =
+                    itmgr_storage::repo::secrets::find_by_id(state.db.conn(), term.credential_id).await
+                {
+                    break "the credential was revoked".to_owned();
                 }
                 if let Ok(Ok(rtt)) = tokio::time::timeout(Duration::from_secs(1), session.ping()).await {
                     term.lock().host_latency_ms = Some(rtt.as_secs_f64() * 1000.0);

@@ -48,6 +48,20 @@ async fn errors_are_json_with_code_message_details(backend: Backend) {
     assert_eq!(r.headers()["cache-control"], "no-store");
     assert!(r.headers().contains_key("x-request-id"));
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert!(
+        !csp.contains("unsafe-eval")
+            && !csp
+                .split(';')
+                .any(|d| d.contains("script-src") && d.contains("unsafe-inline"))
+    );
     app.cleanup().await;
 }
 
@@ -127,7 +141,9 @@ async fn metrics_health_and_docs_are_served(backend: Backend) {
         .await
         .unwrap();
     assert!(
-        docs.contains("/apidocs/swagger-ui-bundle.js") && !docs.contains("https://"),
+        docs.contains("/apidocs/swagger-ui-bundle.js")
+            && !docs.contains("https://")
+            && !docs.contains("<script>"),
         "no CDN"
     );
     app.cleanup().await;

@@ -377,3 +377,47 @@ async fn a_changed_host_key_blocks_the_terminal_until_an_admin_accepts_it() {
     let accepted = audit(&app, &admin, "host.host_key_accept").await;
     assert_eq!(accepted[0]["diff"]["from"], "SHA256:old");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disabling_the_user_ends_their_terminal() {
+    let fleet = Fleet::start(1);
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let admin = app.admin_token().await;
+    let host = setup(&app, &admin, &fleet).await;
+    let operator = app.user_token(&admin, "olga", "operator").await;
+    let (_, prompt) = open(&app, &operator, &host, None).await;
+    let (status, session) = open(&app, &operator, &host, prompt["fingerprint"].as_str()).await;
+    assert_eq!(status, 201, "{session}");
+    let mut ws = connect(&app, None).await.unwrap();
+    hello(&mut ws, 0, session["ticket"].as_str().unwrap()).await;
+    input(&mut ws, "echo ready-$((1+1))\n").await;
+    read_until(&mut ws, "ready-2", true).await;
+    let (_, users) = app.get("/api/v1/users?q=olga", &admin).await;
+    let user = &users["items"][0];
+    let (status, body) = json_of(
+        app.call(
+            Method::PATCH,
+            &format!("/api/v1/users/{}", user["id"].as_str().unwrap()),
+            Some(&admin),
+            Some(json!({ "version": user["version"], "disabled": true })),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let msg = tokio::time::timeout(
+            deadline.saturating_duration_since(Instant::now()),
+            ws.next(),
+        )
+        .await
+        .expect("the session did not end");
+        if let Some(Ok(Message::Binary(b))) = msg {
+            if b[0] == 0x06 {
+                assert!(String::from_utf8_lossy(&b[1..]).contains("disabled"));
+                break;
+            }
+        }
+    }
+}
