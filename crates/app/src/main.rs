@@ -179,9 +179,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         env!("CARGO_PKG_VERSION")
     );
     let app = itmgr_api::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // Small writes (keystrokes, terminal echo) go out at once instead of waiting on Nagle.
+    axum::serve(
+        axum::serve::ListenerExt::tap_io(listener, |s: &mut tokio::net::TcpStream| {
+            let _ = s.set_nodelay(true);
+        }),
+        app,
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("shut down");
     Ok(())
 }

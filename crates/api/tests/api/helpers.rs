@@ -88,7 +88,16 @@ impl TestApp {
         let addr = listener.local_addr().unwrap();
         state.set_own_addresses(vec![addr]);
         let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        tokio::spawn(async move {
+            axum::serve(
+                axum::serve::ListenerExt::tap_io(listener, |s: &mut tokio::net::TcpStream| {
+                    let _ = s.set_nodelay(true);
+                }),
+                app,
+            )
+            .await
+            .unwrap()
+        });
         Self {
             addr,
             client: browser(),
