@@ -249,6 +249,7 @@ fn main() {
         ssh_echo.push(t.elapsed());
     }
     let _ = child.kill();
+    let _ = child.wait();
 
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
