@@ -20,6 +20,8 @@ use std::time::{Duration, Instant};
 pub const USER: &str = "itmgrtest";
 /// Its password.
 pub const PASSWORD: &str = "itmgr-Fleet-pass-7";
+/// The passphrase of [`ClientKeys::encrypted`].
+pub const KEY_PASSPHRASE: &str = "fleet key passphrase";
 const SSHD: &str = "/usr/sbin/sshd";
 const REGISTRY: &str = "/tmp/itmgr-testfleet";
 
@@ -29,6 +31,10 @@ pub struct ClientKeys {
     pub ed25519: String,
     /// OpenSSH RSA (3072-bit) private key.
     pub rsa: String,
+    /// OpenSSH ECDSA P-256 private key.
+    pub ecdsa: String,
+    /// An ed25519 key encrypted with [`KEY_PASSPHRASE`].
+    pub encrypted: String,
     /// A valid ed25519 key that is not authorised.
     pub stranger: String,
     authorized: String,
@@ -47,11 +53,15 @@ fn run(cmd: &mut Command, what: &str) -> String {
 }
 
 fn keygen(dir: &Path, name: &str, args: &[&str]) -> (String, String) {
+    keygen_with(dir, name, args, "")
+}
+
+fn keygen_with(dir: &Path, name: &str, args: &[&str], passphrase: &str) -> (String, String) {
     let path = dir.join(name);
     run(
         Command::new("ssh-keygen")
             .args(args)
-            .args(["-q", "-N", "", "-C", name, "-f"])
+            .args(["-q", "-N", passphrase, "-C", name, "-f"])
             .arg(&path),
         "ssh-keygen",
     );
@@ -67,12 +77,21 @@ pub fn client_keys() -> &'static ClientKeys {
         let dir = tempfile::tempdir().expect("tempdir");
         let (ed25519, ed_pub) = keygen(dir.path(), "fleet_ed25519", &["-t", "ed25519"]);
         let (rsa, rsa_pub) = keygen(dir.path(), "fleet_rsa", &["-t", "rsa", "-b", "3072"]);
+        let (ecdsa, ecdsa_pub) = keygen(dir.path(), "fleet_ecdsa", &["-t", "ecdsa", "-b", "256"]);
+        let (encrypted, enc_pub) = keygen_with(
+            dir.path(),
+            "fleet_encrypted",
+            &["-t", "ed25519"],
+            KEY_PASSPHRASE,
+        );
         let (stranger, _) = keygen(dir.path(), "stranger", &["-t", "ed25519"]);
         ClientKeys {
             ed25519,
             rsa,
+            ecdsa,
+            encrypted,
             stranger,
-            authorized: format!("{ed_pub}{rsa_pub}"),
+            authorized: format!("{ed_pub}{rsa_pub}{ecdsa_pub}{enc_pub}"),
         }
     })
 }
