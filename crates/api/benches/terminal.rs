@@ -5,9 +5,8 @@
 //! Run: `cargo bench -p itmgr-api --bench terminal` (root: the fleet needs its test user).
 
 use futures_util::{SinkExt, StreamExt};
-use itmgr_api::services::bootstrap::ensure_admin;
-use itmgr_api::{router, ApiConfig, AppState};
-use itmgr_storage::Db;
+mod common;
+
 use itmgr_testfleet::{client_keys, Fleet, PASSWORD, USER};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
@@ -41,52 +40,14 @@ impl Api {
     }
 }
 
-async fn start() -> (Api, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::connect(
-        &format!("sqlite://{}/b.db?mode=rwc", dir.path().display()),
-        5,
-    )
-    .await
-    .unwrap();
-    db.migrate().await.unwrap();
-    let config = ApiConfig {
-        rate_limit_per_minute: 1_000_000,
-        rate_limit_burst: 100_000,
-        ..Default::default()
+async fn start() -> (Api, common::Server) {
+    let server = common::start().await;
+    let api = Api {
+        addr: server.addr,
+        token: server.token.clone(),
+        http: server.http.clone(),
     };
-    let state = AppState::new(db, config, &[3u8; 32]).await.unwrap();
-    ensure_admin(&state, "bench-initial-pass-1").await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    state.set_own_addresses(vec![addr]);
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move {
-        axum::serve(
-            axum::serve::ListenerExt::tap_io(listener, |s: &mut tokio::net::TcpStream| {
-                let _ = s.set_nodelay(true);
-            }),
-            app,
-        )
-        .await
-        .unwrap()
-    });
-    let http = reqwest::Client::new();
-    let login: Value = http
-        .post(format!("http://{addr}/api/v1/auth/login"))
-        .json(&json!({ "username": "admin", "password": "bench-initial-pass-1" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["access_token"].as_str().unwrap().to_owned();
-    http.post(format!("http://{addr}/api/v1/auth/password"))
-        .bearer_auth(&token)
-        .json(&json!({ "current_password": "bench-initial-pass-1", "new_password": "bench-changed-pass-2" }))
-        .send().await.unwrap();
-    (Api { addr, token, http }, dir)
+    (api, server)
 }
 
 async fn open(api: &Api, host: &str) -> Ws {

@@ -226,13 +226,6 @@ pub struct MembersChanged {
     pub changed: usize,
 }
 
-fn host_ids(ids: Vec<Uuid>) -> ApiResult<Vec<HostId>> {
-    if ids.is_empty() || ids.len() > 10_000 {
-        return Err(ApiError::field("ids", "select 1 to 10,000 hosts"));
-    }
-    Ok(ids.into_iter().map(HostId::from_uuid).collect())
-}
-
 /// Adds hosts to a static group.
 #[utoipa::path(post, path = "/api/v1/groups/{id}/members", tag = "groups", params(("id" = Uuid, Path)), request_body = HostSelection,
     responses((status = 200, body = MembersChanged), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
@@ -244,8 +237,15 @@ pub async fn add_group_members(
     Json(b): Json<HostSelection>,
 ) -> ApiResult<axum::Json<MembersChanged>> {
     let cap = p.require::<perm::GroupsManage>()?;
-    let changed =
-        services::groups::change_members(&state, cap, &ctx, id, &host_ids(b.ids)?, true).await?;
+    let changed = services::groups::change_members(
+        &state,
+        cap,
+        &ctx,
+        id,
+        &super::hosts::selection(b.ids)?,
+        true,
+    )
+    .await?;
     Ok(axum::Json(MembersChanged { changed }))
 }
 
@@ -260,8 +260,15 @@ pub async fn remove_group_members(
     Json(b): Json<HostSelection>,
 ) -> ApiResult<axum::Json<MembersChanged>> {
     let cap = p.require::<perm::GroupsManage>()?;
-    let changed =
-        services::groups::change_members(&state, cap, &ctx, id, &host_ids(b.ids)?, false).await?;
+    let changed = services::groups::change_members(
+        &state,
+        cap,
+        &ctx,
+        id,
+        &super::hosts::selection(b.ids)?,
+        false,
+    )
+    .await?;
     Ok(axum::Json(MembersChanged { changed }))
 }
 

@@ -470,7 +470,7 @@ pub struct HostSelection {
     pub ids: Vec<Uuid>,
 }
 
-fn selection(ids: Vec<Uuid>) -> ApiResult<Vec<HostId>> {
+pub(crate) fn selection(ids: Vec<Uuid>) -> ApiResult<Vec<HostId>> {
     if ids.is_empty() {
         return Err(ApiError::field("ids", "select at least one host"));
     }

@@ -357,32 +357,6 @@ pub async fn find_by_names(db: &impl ConnectionTrait, names: &[String]) -> Resul
     Ok(out)
 }
 
-/// Lists hosts matching `filter`, sorted, one page plus the total.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    filter: &HostFilter,
-    sort: HostSort,
-    descending: bool,
-    page: PageRequest,
-) -> Result<Page<Host>> {
-    let filter = &with_backend(db, filter);
-    let q = Entity::find().filter(condition(filter, true));
-    let total = q.clone().count(db).await?;
-    let order = if descending { Order::Desc } else { Order::Asc };
-    let mut q = q.order_by_with_nulls(sort.column(), order.clone(), NullOrdering::Last);
-    if sort != HostSort::Name {
-        q = q.order_by(Column::Name, Order::Asc);
-    }
-    let rows = q.limit(page.limit).offset(page.offset).all(db).await?;
-    Ok(Page {
-        items: rows
-            .into_iter()
-            .map(Host::try_from)
-            .collect::<Result<_>>()?,
-        total,
-    })
-}
-
 /// Every host matching `filter`, by name (exports, bulk checks, periodic checks).
 pub async fn all(db: &impl ConnectionTrait, filter: &HostFilter) -> Result<Vec<Host>> {
     let filter = &with_backend(db, filter);
