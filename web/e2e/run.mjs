@@ -2,17 +2,21 @@
 // drives the web UI through first login, the forced password change, creating a user,
 // finding the audit event for it, creating and revealing a secret in the vault, and adding a
 // host to the inventory whose status check result arrives live over Server-Sent Events, and
-// creating a dynamic group by typing its rule, with a live match count, then seeing its member.
+// creating a dynamic group by typing its rule, with a live match count, then seeing its member;
+// then a web SSH terminal to a real OpenSSH sshd started here (127.0.0.77, like the Rust test
+// fleet): accept the host key, run a command, reload and find the output again after resuming.
+// Running as root creates the sshd's test user (itmgrtest) when it is missing.
 //
 //   ITMGR_BIN=target/release/itmgr npm run e2e
 //
 // Optional: CHROMIUM_PATH (default /usr/bin/chromium), ITMGR_ADMIN_USERNAME (default admin),
 // E2E_KEEP_TMP=1 to keep the temporary data directory.
 // The last line printed is always "N passed, N failed"; the exit code is non-zero on failure.
-import { spawn } from 'node:child_process';
+/* global document, window -- code passed to page.evaluate runs in the browser */
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,8 +28,18 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ADMIN = process.env.ITMGR_ADMIN_USERNAME ?? 'admin';
 const STEP_TIMEOUT = 20_000;
 
+// The policy the server sends (crates/api/src/web.rs); added to pages when the binary under test
+// does not send one yet, so the app is always exercised under it.
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+const SSH_USER = 'itmgrtest';
+const SSH_PASSWORD = 'itmgr-Fleet-pass-7';
+const SSH_IP = '127.0.0.77';
+
 const results = [];
 let server;
+let sshd;
 let browser;
 let tmp;
 
@@ -39,12 +53,12 @@ function randomPassword(length) {
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
 }
 
-function freePort() {
+function freePort(host = '127.0.0.1') {
   return new Promise((resolvePort, reject) => {
     const srv = createServer();
     srv.unref();
     srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.listen(0, host, () => {
       const { port } = srv.address();
       srv.close(() => resolvePort(port));
     });
@@ -78,6 +92,102 @@ function stopServer() {
     });
     server.kill('SIGTERM');
   });
+}
+
+function run(cmd, args, input) {
+  return execFileSync(cmd, args, { input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] }).toString();
+}
+
+/** Whether `host:port` answers with an SSH banner. */
+function sshBanner(host, port) {
+  return new Promise((resolveBanner) => {
+    const sock = connect({ host, port });
+    const done = (ok) => {
+      sock.destroy();
+      resolveBanner(ok);
+    };
+    sock.setTimeout(1000, () => done(false));
+    sock.once('error', () => done(false));
+    sock.once('data', (d) => done(d.toString().startsWith('SSH-')));
+  });
+}
+
+/**
+ * Starts an OpenSSH sshd on 127.0.0.77:<free port> the way crates/testfleet does: its own ed25519
+ * host key, password login for the test user only. As root, creates the user and sets its password.
+ */
+async function startSshd(dir) {
+  const root = process.getuid?.() === 0;
+  let exists = true;
+  try {
+    run('id', [SSH_USER]);
+  } catch {
+    exists = false;
+  }
+  if (!exists) {
+    if (!root) throw new Error(`the sshd test user ${SSH_USER} is missing; run as root once, or: sudo useradd -m -s /bin/sh ${SSH_USER} && echo '${SSH_USER}:${SSH_PASSWORD}' | sudo chpasswd`);
+    run('useradd', ['-m', '-s', '/bin/sh', SSH_USER]);
+  }
+  if (root) {
+    run('chpasswd', [], `${SSH_USER}:${SSH_PASSWORD}\n`);
+    mkdirSync('/run/sshd', { recursive: true });
+  }
+  mkdirSync(dir, { recursive: true });
+  run('ssh-keygen', ['-t', 'ed25519', '-q', '-N', '', '-C', 'e2e-host', '-f', join(dir, 'ssh_host_ed25519_key')]);
+  const port = await freePort(SSH_IP);
+  writeFileSync(
+    join(dir, 'sshd_config'),
+    [
+      `ListenAddress ${SSH_IP}:${port}`,
+      `HostKey ${join(dir, 'ssh_host_ed25519_key')}`,
+      'PidFile none',
+      'StrictModes no',
+      'UsePAM no',
+      'PasswordAuthentication yes',
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin no',
+      `AllowUsers ${SSH_USER}`,
+      'UseDNS no',
+      'LogLevel ERROR',
+      '',
+    ].join('\n'),
+  );
+  const log = createWriteStream(join(artifacts, 'sshd.log'));
+  sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  sshd.stdout.pipe(log);
+  sshd.stderr.pipe(log);
+  const deadline = Date.now() + 10_000;
+  while (!(await sshBanner(SSH_IP, port))) {
+    if (sshd.exitCode !== null) throw new Error(`sshd exited with code ${sshd.exitCode} (see artifacts/sshd.log)`);
+    if (Date.now() > deadline) throw new Error('sshd did not start within 10 s (see artifacts/sshd.log)');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return port;
+}
+
+function stopSshd() {
+  return new Promise((resolveStop) => {
+    if (!sshd || sshd.exitCode !== null || sshd.signalCode !== null) return resolveStop();
+    const killer = setTimeout(() => sshd.kill('SIGKILL'), 3000);
+    sshd.once('exit', () => {
+      clearTimeout(killer);
+      resolveStop();
+    });
+    sshd.kill('SIGTERM');
+  });
+}
+
+/** The text on the screen of the terminal shown (xterm's DOM renderer rows). */
+async function terminalText(page) {
+  return page.evaluate(() => {
+    const rows = document.querySelector('[data-testid="terminal-view"] .xterm-rows');
+    return rows ? rows.textContent.replace(/\u00a0/g, ' ') : '';
+  });
+}
+
+/** Waits until the terminal shown has `text` on its screen. */
+async function waitForScreen(page, text, timeout = 15_000) {
+  await page.waitForFunction((t) => (document.querySelector('[data-testid="terminal-view"] .xterm-rows')?.textContent ?? '').includes(t), text, { timeout });
 }
 
 /** Runs the steps in order; once one fails, the rest (which depend on it) are counted as failed. */
@@ -138,6 +248,31 @@ async function main() {
   const health = await Promise.race([waitForHealth(base, server, 60_000), spawnError]);
   log(`server healthy: ${JSON.stringify(health)}`);
 
+  const sshPort = await startSshd(join(tmp, 'sshd'));
+  log(`sshd listening on ${SSH_IP}:${sshPort}`);
+
+  /** Calls the API as the admin (after the forced password change), for setup the UI is slow at. */
+  let apiToken = null;
+  async function apiCall(method, path, body) {
+    if (!apiToken) {
+      const res = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: ADMIN, password: newPassword }),
+      });
+      if (!res.ok) throw new Error(`login for API setup: HTTP ${res.status} ${await res.text()}`);
+      apiToken = (await res.json()).access_token;
+    }
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${apiToken}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -150,9 +285,25 @@ async function main() {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // Pages answered through context.route (to add the CSP) lose their loopback address space,
+      // and Chromium's Local Network Access checks would then block the terminal's WebSocket.
+      '--disable-features=LocalNetworkAccessChecks',
     ],
   });
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 860 }, colorScheme: 'light' });
+  let cspAdded = false;
+  await context.route(
+    (url) => url.origin === base && !url.pathname.startsWith('/api/') && !url.pathname.startsWith('/assets/'),
+    async (route) => {
+      const response = await route.fetch();
+      const headers = response.headers();
+      if (!headers['content-security-policy']) {
+        headers['content-security-policy'] = CSP;
+        cspAdded = true;
+      }
+      await route.fulfill({ response, headers });
+    },
+  );
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT);
   const consoleLines = [];
@@ -415,6 +566,99 @@ async function main() {
         if (rule !== 'environment == "prod"') throw new Error(`rule tab holds ${JSON.stringify(rule)}`);
       },
     ],
+    [
+      'create an SSH credential and a host for the local sshd (API)',
+      async () => {
+        await apiCall('POST', '/api/v1/secrets', { name: 'e2e/ssh', kind: 'ssh_credential', username: SSH_USER, value: SSH_PASSWORD });
+        await apiCall('POST', '/api/v1/hosts', { name: 'e2e-ssh', address: SSH_IP, port: sshPort, credential: 'e2e/ssh', check_method: 'tcp' });
+      },
+    ],
+    [
+      'the Terminal tab asks about the unknown host key',
+      async () => {
+        // xterm's DOM renderer keeps the screen readable as text for the checks below.
+        await page.evaluate(() => window.localStorage.setItem('itmgr.terminal.renderer', 'dom'));
+        // A fresh load: the host was created behind the UI's back.
+        await page.goto(`${base}/hosts`, { waitUntil: 'domcontentloaded' });
+        await byTestId('host-link-e2e-ssh').click();
+        await page.waitForURL((u) => /^\/hosts\/[0-9a-f-]{36}$/.test(u.pathname));
+        await byTestId('host-tab-terminal').click();
+        await byTestId('host-key-dialog').waitFor();
+        const algorithm = (await byTestId('host-key-algorithm').innerText()).trim();
+        const fingerprint = (await byTestId('host-key-fingerprint').innerText()).trim();
+        if (!/ed25519/i.test(algorithm)) throw new Error(`algorithm shown as ${JSON.stringify(algorithm)}`);
+        if (!fingerprint.startsWith('SHA256:')) throw new Error(`fingerprint shown as ${JSON.stringify(fingerprint)}`);
+      },
+    ],
+    [
+      'accepting the key connects the terminal',
+      async () => {
+        await byTestId('host-key-accept').click();
+        await page.locator('[data-testid="terminal-status"][data-status="connected"]').waitFor({ timeout: 30_000 });
+        await waitForScreen(page, '$');
+        // The pill switches to the measured latency after the first pong.
+        await page.waitForFunction(() => /RTT \d+ ms/.test(document.querySelector('[data-testid="terminal-status"]')?.textContent ?? ''), null, { timeout: 10_000 });
+      },
+    ],
+    [
+      'a command typed in the terminal runs on the host',
+      async () => {
+        await page.locator('[data-testid="terminal-view"] .xterm').click();
+        await page.keyboard.type('echo e2e-$((20+22))', { delay: 10 });
+        await page.keyboard.press('Enter');
+        await waitForScreen(page, 'e2e-42');
+      },
+    ],
+    [
+      'after a reload the Terminals page restores the tab and resumes the output',
+      async () => {
+        await page.reload({ waitUntil: 'domcontentloaded' });
+        await byTestId('nav-terminals').click();
+        await page.waitForURL((u) => u.pathname === '/terminals');
+        await byTestId('terminal-tab-e2e-ssh').waitFor();
+        await page.locator('[data-testid="terminal-status"][data-status="connected"]').waitFor({ timeout: 30_000 });
+        await waitForScreen(page, 'e2e-42');
+        const text = await terminalText(page);
+        const count = text.split('e2e-42').length - 1;
+        if (count !== 1) throw new Error(`the output appears ${count} times after resuming: ${JSON.stringify(text.trim())}`);
+        // Still live: a new command answers.
+        await page.locator('[data-testid="terminal-view"] .xterm').click();
+        await page.keyboard.type('echo resumed-$((6*7))', { delay: 10 });
+        await page.keyboard.press('Enter');
+        await waitForScreen(page, 'resumed-42');
+      },
+    ],
+    [
+      'Ctrl+K "Connect to host…" opens a second terminal tab',
+      async () => {
+        await byTestId('search-open').click();
+        await page.keyboard.type('Connect to host');
+        await page.getByText('Connect to host…', { exact: true }).click();
+        await byTestId('connect-host-input').fill('e2e-ssh');
+        await byTestId('connect-host-e2e-ssh').click();
+        await page.waitForFunction(() => document.querySelectorAll('[data-testid="terminal-tab-e2e-ssh"]').length === 2, null, { timeout: 15_000 });
+        await page.locator('[data-testid="terminal-status"][data-status="connected"]').waitFor({ timeout: 30_000 });
+      },
+    ],
+    [
+      'ending a session shows the ended overlay',
+      async () => {
+        await page.locator('[data-testid="terminal-view"] .xterm').click();
+        await page.keyboard.type('exit', { delay: 10 });
+        await page.keyboard.press('Enter');
+        await byTestId('terminal-overlay').waitFor({ timeout: 15_000 });
+        await page.locator('[data-testid="terminal-status"][data-status="ended"]').waitFor();
+        await byTestId('terminal-open-again').waitFor();
+      },
+    ],
+    [
+      'no Content-Security-Policy violations were reported',
+      async () => {
+        if (cspAdded) log('the server sent no Content-Security-Policy; the test added the expected one');
+        const violations = consoleLines.filter((l) => /Content Security Policy/i.test(l));
+        if (violations.length) throw new Error(`CSP violations: ${violations.slice(0, 3).join(' | ')}`);
+      },
+    ],
   ]);
 
   writeFileSync(join(artifacts, 'console.log'), consoleLines.join('\n'));
@@ -428,6 +672,7 @@ try {
   log(`FAIL setup: ${fatal}`);
 } finally {
   await browser?.close().catch(() => undefined);
+  await stopSshd();
   await stopServer();
   if (tmp && !process.env.E2E_KEEP_TMP) rmSync(tmp, { recursive: true, force: true });
 }

@@ -89,6 +89,13 @@ export type UpdateGroupBody = JsonOf<NonNullable<paths['/api/v1/groups/{id}']['p
 export type PreviewRuleBody = JsonOf<NonNullable<paths['/api/v1/groups/preview']['post']['requestBody']>>;
 export type GroupMembersBody = JsonOf<NonNullable<paths['/api/v1/groups/{id}/members']['post']['requestBody']>>;
 
+export type TerminalSession = Schemas['TerminalSession'];
+export type TerminalTicket = Schemas['TerminalTicket'];
+export type HostKeyPrompt = Schemas['HostKeyPrompt'];
+export type HostKeyRecord = Schemas['HostKeyRecord'];
+export type OpenTerminalBody = JsonOf<NonNullable<paths['/api/v1/terminal/sessions']['post']['requestBody']>>;
+export type AcceptHostKeyBody = JsonOf<NonNullable<paths['/api/v1/hosts/{id}/host-key/accept']['post']['requestBody']>>;
+
 /** Every kind of secret, in the order the UI offers them. */
 export const SECRET_KINDS = ['password', 'token', 'text', 'ssh_key', 'ssh_credential', 'file'] as const satisfies readonly SecretKind[];
 

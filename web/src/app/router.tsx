@@ -9,6 +9,8 @@ import { ImportPage } from '@/features/hosts/components/import-page';
 import { SecretsPage } from '@/features/secrets/components/secrets-page';
 import { SessionsPage } from '@/features/sessions/components/sessions-page';
 import { SettingsPage } from '@/features/settings/components/settings-page';
+import { HostTerminal } from '@/features/terminal/components/host-terminal';
+import { TerminalsPage } from '@/features/terminal/components/terminals-page';
 import { TokensPage } from '@/features/tokens/components/tokens-page';
 import { UsersPage } from '@/features/users/components/users-page';
 import { AuthGate } from './auth-gate';
@@ -55,7 +57,15 @@ const router = createBrowserRouter([
             path: 'hosts/:id',
             element: (
               <RequirePermission permission={PERMISSIONS.hostsRead}>
-                <HostDetailPage />
+                <HostDetailPage terminal={(h) => <HostTerminal host={{ id: h.id, name: h.name }} />} />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'terminals',
+            element: (
+              <RequirePermission permission={PERMISSIONS.terminalOpen}>
+                <TerminalsPage />
               </RequirePermission>
             ),
           },

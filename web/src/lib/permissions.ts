@@ -22,4 +22,6 @@ export const PERMISSIONS = {
   hostsDelete: 'hosts:delete',
   hostsCheck: 'hosts:check',
   groupsManage: 'groups:manage',
+  terminalOpen: 'terminal:open',
+  hostKeysManage: 'host_keys:manage',
 } as const;

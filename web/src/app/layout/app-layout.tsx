@@ -9,6 +9,7 @@ import { ThemeToggle } from '@/components/layout/theme-toggle';
 import { useSession } from '@/lib/auth/use-auth';
 import { useLogout } from '@/features/auth/api/logout';
 import { ChangePasswordModal } from '@/features/auth/components/change-password-modal';
+import { TerminalsProvider } from '@/features/terminal/components/terminals-provider';
 import { CommandPalette } from './command-palette';
 import { visibleNavItems } from './nav-items';
 import { UserMenu } from './user-menu';
@@ -26,68 +27,70 @@ export function AppLayout() {
   const doLogout = () => logout.mutate();
 
   return (
-    <AppShell
-      header={{ height: 56 }}
-      navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !mobileOpened, desktop: !desktopOpened } }}
-      padding="md"
-    >
-      <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
-            <Burger opened={mobileOpened} onClick={mobile.toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.toggleSidebar')} />
-            <UnstyledButton onClick={desktop.toggle} visibleFrom="sm" aria-label={t('nav.toggleSidebar')} className={classes.iconButton}>
-              {desktopOpened ? <IconLayoutSidebarLeftCollapse size={20} /> : <IconLayoutSidebarLeftExpand size={20} />}
-            </UnstyledButton>
-            <Group gap={6} wrap="nowrap">
-              <IconServerCog size={24} color="var(--mantine-primary-color-filled)" />
-              <Text fw={700} className={classes.brand}>
-                {t('app.name')}
-              </Text>
-            </Group>
-          </Group>
-          <UnstyledButton className={classes.search} onClick={() => spotlight.open()} data-testid="search-open">
-            <Group gap="xs" wrap="nowrap" justify="space-between">
-              <Group gap="xs" wrap="nowrap">
-                <IconSearch size={16} />
-                <Text size="sm" c="dimmed">
-                  {t('header.search')}
+    <TerminalsProvider>
+      <AppShell
+        header={{ height: 56 }}
+        navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !mobileOpened, desktop: !desktopOpened } }}
+        padding="md"
+      >
+        <AppShell.Header>
+          <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+            <Group gap="sm" wrap="nowrap">
+              <Burger opened={mobileOpened} onClick={mobile.toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.toggleSidebar')} />
+              <UnstyledButton onClick={desktop.toggle} visibleFrom="sm" aria-label={t('nav.toggleSidebar')} className={classes.iconButton}>
+                {desktopOpened ? <IconLayoutSidebarLeftCollapse size={20} /> : <IconLayoutSidebarLeftExpand size={20} />}
+              </UnstyledButton>
+              <Group gap={6} wrap="nowrap">
+                <IconServerCog size={24} color="var(--mantine-primary-color-filled)" />
+                <Text fw={700} className={classes.brand}>
+                  {t('app.name')}
                 </Text>
               </Group>
-              <Kbd size="xs">{t('header.searchHint')}</Kbd>
             </Group>
-          </UnstyledButton>
-          <Group gap="xs" wrap="nowrap">
-            <ThemeToggle />
-            <LanguageMenu />
-            <UserMenu user={session.user} onChangePassword={passwordModal.open} onLogout={doLogout} />
+            <UnstyledButton className={classes.search} onClick={() => spotlight.open()} data-testid="search-open">
+              <Group gap="xs" wrap="nowrap" justify="space-between">
+                <Group gap="xs" wrap="nowrap">
+                  <IconSearch size={16} />
+                  <Text size="sm" c="dimmed">
+                    {t('header.search')}
+                  </Text>
+                </Group>
+                <Kbd size="xs">{t('header.searchHint')}</Kbd>
+              </Group>
+            </UnstyledButton>
+            <Group gap="xs" wrap="nowrap">
+              <ThemeToggle />
+              <LanguageMenu />
+              <UserMenu user={session.user} onChangePassword={passwordModal.open} onLogout={doLogout} />
+            </Group>
           </Group>
-        </Group>
-      </AppShell.Header>
-      <AppShell.Navbar p="xs">
-        <AppShell.Section grow component={ScrollArea}>
-          {items.map((item) => {
-            const Icon = item.icon;
-            const active = item.path === '/' ? location.pathname === '/' : location.pathname.startsWith(item.path);
-            return (
-              <NavLink
-                key={item.path}
-                component={RouterNavLink}
-                to={item.path}
-                label={t(item.label)}
-                leftSection={<Icon size={18} stroke={1.6} />}
-                active={active}
-                onClick={mobile.close}
-                data-testid={item.testId}
-              />
-            );
-          })}
-        </AppShell.Section>
-      </AppShell.Navbar>
-      <AppShell.Main>
-        <Outlet />
-      </AppShell.Main>
-      <CommandPalette items={items} onLogout={doLogout} />
-      <ChangePasswordModal opened={passwordOpened} onClose={passwordModal.close} username={session.user.username} />
-    </AppShell>
+        </AppShell.Header>
+        <AppShell.Navbar p="xs">
+          <AppShell.Section grow component={ScrollArea}>
+            {items.map((item) => {
+              const Icon = item.icon;
+              const active = item.path === '/' ? location.pathname === '/' : location.pathname.startsWith(item.path);
+              return (
+                <NavLink
+                  key={item.path}
+                  component={RouterNavLink}
+                  to={item.path}
+                  label={t(item.label)}
+                  leftSection={<Icon size={18} stroke={1.6} />}
+                  active={active}
+                  onClick={mobile.close}
+                  data-testid={item.testId}
+                />
+              );
+            })}
+          </AppShell.Section>
+        </AppShell.Navbar>
+        <AppShell.Main>
+          <Outlet />
+        </AppShell.Main>
+        <CommandPalette items={items} onLogout={doLogout} />
+        <ChangePasswordModal opened={passwordOpened} onClose={passwordModal.close} username={session.user.username} />
+      </AppShell>
+    </TerminalsProvider>
   );
 }

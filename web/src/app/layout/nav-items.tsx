@@ -7,6 +7,7 @@ import {
   IconServer2,
   IconLock,
   IconSettings,
+  IconTerminal2,
   IconUsers,
   type Icon,
 } from '@tabler/icons-react';
@@ -20,6 +21,7 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/', label: 'nav.dashboard', icon: IconGauge, permission: PERMISSIONS.dashboardRead, testId: 'nav-dashboard' },
   { path: '/hosts', label: 'nav.hosts', icon: IconServer2, permission: PERMISSIONS.hostsRead, testId: 'nav-hosts' },
   { path: '/groups', label: 'nav.groups', icon: IconFolders, permission: PERMISSIONS.hostsRead, testId: 'nav-groups' },
+  { path: '/terminals', label: 'nav.terminals', icon: IconTerminal2, permission: PERMISSIONS.terminalOpen, testId: 'nav-terminals' },
   { path: '/users', label: 'nav.users', icon: IconUsers, permission: PERMISSIONS.usersRead, testId: 'nav-users' },
   { path: '/secrets', label: 'nav.secrets', icon: IconLock, permission: PERMISSIONS.secretsRead, testId: 'nav-secrets' },
   { path: '/sessions', label: 'nav.sessions', icon: IconDeviceDesktop, testId: 'nav-sessions' },

@@ -146,7 +146,11 @@ function Later({ text }: { text: string }) {
   return <EmptyState title={text} />;
 }
 
-export function HostDetailPage() {
+/**
+ * `terminal` renders the Terminal tab (composed in the app layer: features do not import each
+ * other); without it, or without `terminal:open`, the tab is hidden.
+ */
+export function HostDetailPage({ terminal }: { terminal?: (host: Host) => ReactNode } = {}) {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const host = useHost(id);
@@ -156,6 +160,7 @@ export function HostDetailPage() {
   const canDelete = usePermission(PERMISSIONS.hostsDelete);
   const canCheck = usePermission(PERMISSIONS.hostsCheck);
   const canAudit = usePermission(PERMISSIONS.auditRead);
+  const canTerminal = usePermission(PERMISSIONS.terminalOpen) && terminal !== undefined;
   const [checking, setChecking] = useState(false);
   const [dialog, setDialog] = useState<'edit' | 'delete' | null>(null);
 
@@ -232,9 +237,11 @@ export function HostDetailPage() {
             <Tabs.Tab value="overview" leftSection={<IconInfoCircle size={16} />}>
               {t('hosts.detail.overview')}
             </Tabs.Tab>
-            <Tabs.Tab value="terminal" leftSection={<IconTerminal2 size={16} />}>
-              {t('hosts.detail.terminal')}
-            </Tabs.Tab>
+            {canTerminal ? (
+              <Tabs.Tab value="terminal" leftSection={<IconTerminal2 size={16} />} data-testid="host-tab-terminal">
+                {t('hosts.detail.terminal')}
+              </Tabs.Tab>
+            ) : null}
             <Tabs.Tab value="runs" leftSection={<IconPlayerPlay size={16} />}>
               {t('hosts.detail.runs')}
             </Tabs.Tab>
@@ -245,9 +252,7 @@ export function HostDetailPage() {
           <Tabs.Panel value="overview">
             <Overview host={h} />
           </Tabs.Panel>
-          <Tabs.Panel value="terminal">
-            <Later text={t('hosts.detail.terminalLater')} />
-          </Tabs.Panel>
+          {canTerminal ? <Tabs.Panel value="terminal">{terminal?.(h)}</Tabs.Panel> : null}
           <Tabs.Panel value="runs">
             <Later text={t('hosts.detail.runsLater')} />
           </Tabs.Panel>
