@@ -59,6 +59,14 @@ pub enum ApiError {
     /// 409: the resource changed since the client read it.
     #[error("stale version")]
     StaleVersion,
+    /// 409: an SSH host presented a different key than the one on record.
+    #[error("host key changed")]
+    HostKeyChanged {
+        /// Fingerprint on record.
+        expected: String,
+        /// Fingerprint presented.
+        got: String,
+    },
     /// 422: field-level validation errors.
     #[error("validation failed")]
     Validation(BTreeMap<String, String>),
@@ -84,7 +92,9 @@ impl ApiError {
             ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Conflict { .. } | ApiError::StaleVersion => StatusCode::CONFLICT,
+            ApiError::Conflict { .. }
+            | ApiError::StaleVersion
+            | ApiError::HostKeyChanged { .. } => StatusCode::CONFLICT,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -115,6 +125,13 @@ impl ApiError {
                 "conflict",
                 message.clone(),
                 field.map(|f| serde_json::json!({ "fields": { f: message } })),
+            ),
+            ApiError::HostKeyChanged { expected, got } => (
+                "host_key_changed",
+                format!(
+                    "The host key changed (expected {expected}, got {got}). Refusing to connect; an administrator must accept the new key after checking it."
+                ),
+                Some(serde_json::json!({ "expected": expected, "got": got })),
             ),
             ApiError::StaleVersion => (
                 "stale_version",

@@ -272,13 +272,11 @@ pub struct Opened {
 /// Why a session could not be opened, when the user can act on it.
 fn ssh_error(e: SshError) -> ApiError {
     match e {
-        SshError::HostKeyChanged { expected, got } => ApiError::Conflict {
-            message: format!(
-                "The host key changed (expected {expected}, got {got}). Refusing to connect; an administrator must accept the new key after checking it."
-            ),
-            field: None,
-        },
-        SshError::AuthFailed(u) => ApiError::field("credential", format!("the host refused the login for {u:?}")),
+        SshError::HostKeyChanged { expected, got } => ApiError::HostKeyChanged { expected, got },
+        SshError::AuthFailed(u) => ApiError::field(
+            "credential",
+            format!("the host refused the login for {u:?}"),
+        ),
         SshError::BadCredential(m) => ApiError::field("credential", m),
         SshError::Net(itmgr_net::NetError::Denied(d)) => ApiError::field("address", d.0),
         other => ApiError::Conflict {

@@ -332,13 +332,12 @@ async fn a_changed_host_key_blocks_the_terminal_until_an_admin_accepts_it() {
     .unwrap();
     let (status, body) = open(&app, &admin, &host, None).await;
     assert_eq!(status, 409, "{body}");
-    assert!(
-        body["message"]
-            .as_str()
-            .unwrap()
-            .contains("host key changed"),
-        "{body}"
-    );
+    assert_eq!(body["code"], "host_key_changed", "{body}");
+    assert_eq!(body["details"]["expected"], "SHA256:old");
+    assert!(body["details"]["got"]
+        .as_str()
+        .unwrap()
+        .starts_with("SHA256:"));
     let operator = app.user_token(&admin, "oscar", "operator").await;
     let (status, _) = app
         .post(
