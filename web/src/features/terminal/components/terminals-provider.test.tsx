@@ -119,7 +119,7 @@ describe('opening a terminal', () => {
   });
 
   it('shows a changed host key prominently; an operator is told to ask an administrator', async () => {
-    mockServer(() => json(409, { code: 'conflict', message: CHANGED }));
+    mockServer(() => json(409, { code: 'host_key_changed', message: CHANGED, details: { expected: 'SHA256:old', got: 'SHA256:new' } }));
     renderWithProviders(
       <TerminalsProvider>
         <Trigger />
@@ -136,7 +136,7 @@ describe('opening a terminal', () => {
     signInForTests(['terminal:open', 'hosts:read', 'host_keys:manage']);
     const calls = mockServer((call, n) => {
       if (call.path === '/api/v1/hosts/h1/host-key/accept') return json(200, { algorithm: 'ssh-ed25519', fingerprint: 'SHA256:new' });
-      return n === 1 ? json(409, { code: 'conflict', message: CHANGED }) : json(201, opened);
+      return n === 1 ? json(409, { code: 'host_key_changed', message: CHANGED, details: { expected: 'SHA256:old', got: 'SHA256:new' } }) : json(201, opened);
     });
     renderWithProviders(
       <TerminalsProvider>

@@ -22,7 +22,7 @@ type Changed = { host: HostRef; message: string };
 
 /** A 409 on open that is about the host key (the API has no code of its own for it yet). */
 function isHostKeyChanged(e: unknown): boolean {
-  return isApiError(e) && e.status === 409 && /host key/i.test(e.message);
+  return isApiError(e) && e.code === 'host_key_changed';
 }
 
 /**
