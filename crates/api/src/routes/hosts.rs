@@ -178,9 +178,9 @@ pub struct HostFilterParams {
     pub q: Option<String>,
     /// Statuses, e.g. `online,offline`.
     pub status: Option<String>,
-    /// Environments, e.g. `prod,stage`.
+    /// Environments, e.g. `prod,stage`; `(none)` selects hosts without one.
     pub environment: Option<String>,
-    /// Operating systems.
+    /// Operating systems; `(none)` selects hosts without one.
     pub os: Option<String>,
     /// Tags: `key=value` or `key` (has the tag), comma-separated; all must match.
     pub tag: Option<String>,

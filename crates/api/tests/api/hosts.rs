@@ -230,6 +230,18 @@ async fn the_list_filters_sorts_pages_and_counts_facets(backend: Backend) {
     assert_eq!(count(&b["facets"]["os"], "windows"), 2);
     assert_eq!(count(&b["facets"]["status"], "unknown"), 2);
 
+    // "Not set" is selectable too.
+    create_host(
+        &app,
+        &admin,
+        json!({ "name": "bare", "address": "10.0.1.1" }),
+    )
+    .await;
+    let b = list("environment=(none)").await;
+    assert_eq!(names(&b), ["bare"]);
+    let b = list("environment=(none),dev&os=(none)").await;
+    assert_eq!(names(&b), ["bare"]);
+    assert_eq!(count(&b["facets"]["environment"], ""), 1, "{b}");
     let (status, body) = app.get("/api/v1/hosts?status=sideways", &admin).await;
     assert_eq!(status, 422, "{body}");
     let (status, body) = app.get("/api/v1/hosts?sort=password", &admin).await;

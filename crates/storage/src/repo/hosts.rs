@@ -148,6 +148,21 @@ pub struct HostFilter {
     pub backend: Option<sea_orm::DbBackend>,
 }
 
+/// Stands for "not set" in environment and OS filters (parentheses never occur in labels).
+pub const NOT_SET: &str = "(none)";
+
+fn label_in(col: Column, values: &[String]) -> Condition {
+    let set: Vec<String> = values.iter().filter(|v| *v != NOT_SET).cloned().collect();
+    let mut any = Condition::any();
+    if values.iter().any(|v| v == NOT_SET) {
+        any = any.add(col.is_null());
+    }
+    if !set.is_empty() {
+        any = any.add(col.is_in(set));
+    }
+    any
+}
+
 /// The filter as a condition; `dims: false` leaves out the status/environment/OS filters (the
 /// facet cube applies those itself).
 fn condition(f: &HostFilter, dims: bool) -> Condition {
@@ -165,10 +180,10 @@ fn condition(f: &HostFilter, dims: bool) -> Condition {
         c = c.add(Column::Status.is_in(f.status.iter().map(|s| s.as_str())));
     }
     if !f.environment.is_empty() && dims {
-        c = c.add(Column::Environment.is_in(f.environment.iter().cloned()));
+        c = c.add(label_in(Column::Environment, &f.environment));
     }
     if !f.os.is_empty() && dims {
-        c = c.add(Column::Os.is_in(f.os.iter().cloned()));
+        c = c.add(label_in(Column::Os, &f.os));
     }
     for (key, value) in &f.tags {
         let mut sub = Query::select();
@@ -396,7 +411,12 @@ pub async fn facets(db: &impl ConnectionTrait, filter: &HostFilter) -> Result<(u
         .into_model::<CubeRow>()
         .all(db)
         .await?;
-    let keep = |want: &[String], v: &str| want.is_empty() || want.iter().any(|w| w == v);
+    let keep = |want: &[String], v: &str| {
+        want.is_empty()
+            || want
+                .iter()
+                .any(|w| w == v || (w == NOT_SET && v.is_empty()))
+    };
     let statuses: Vec<String> = filter
         .status
         .iter()

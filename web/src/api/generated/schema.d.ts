@@ -2384,9 +2384,9 @@ export interface operations {
                 q?: string;
                 /** @description Statuses, e.g. `online,offline`. */
                 status?: string;
-                /** @description Environments, e.g. `prod,stage`. */
+                /** @description Environments, e.g. `prod,stage`; `(none)` selects hosts without one. */
                 environment?: string;
-                /** @description Operating systems. */
+                /** @description Operating systems; `(none)` selects hosts without one. */
                 os?: string;
                 /** @description Tags: `key=value` or `key` (has the tag), comma-separated; all must match. */
                 tag?: string;
@@ -2543,9 +2543,9 @@ export interface operations {
                 q?: string;
                 /** @description Statuses, e.g. `online,offline`. */
                 status?: string;
-                /** @description Environments, e.g. `prod,stage`. */
+                /** @description Environments, e.g. `prod,stage`; `(none)` selects hosts without one. */
                 environment?: string;
-                /** @description Operating systems. */
+                /** @description Operating systems; `(none)` selects hosts without one. */
                 os?: string;
                 /** @description Tags: `key=value` or `key` (has the tag), comma-separated; all must match. */
                 tag?: string;
@@ -2750,9 +2750,9 @@ export interface operations {
                 q?: string;
                 /** @description Statuses, e.g. `online,offline`. */
                 status?: string;
-                /** @description Environments, e.g. `prod,stage`. */
+                /** @description Environments, e.g. `prod,stage`; `(none)` selects hosts without one. */
                 environment?: string;
-                /** @description Operating systems. */
+                /** @description Operating systems; `(none)` selects hosts without one. */
                 os?: string;
                 /** @description Tags: `key=value` or `key` (has the tag), comma-separated; all must match. */
                 tag?: string;

@@ -6,6 +6,9 @@ import type { FacetCount, HostFacets } from '@/api/types';
 import type { HostFilters } from '@/lib/hosts/filters';
 import { parseTagFilter } from '@/lib/hosts/filters';
 
+/** The API's value for "not set" in environment and OS filters. */
+const NOT_SET = '(none)';
+
 type FacetKey = 'status' | 'environment' | 'os';
 
 function FacetGroup({
@@ -25,7 +28,9 @@ function FacetGroup({
 }) {
   const { t } = useTranslation();
   // Selected values stay visible even when nothing matches them any more.
-  const values = [...counts.map((c) => c.value), ...selected.filter((s) => !counts.some((c) => c.value === s))];
+  // "Not set" is sent to the API as `(none)`.
+  const keyOf = (value: string) => value || NOT_SET;
+  const values = [...counts.map((c) => keyOf(c.value)), ...selected.filter((s) => !counts.some((c) => keyOf(c.value) === s))];
   return (
     <Stack gap={6} data-testid={`facet-${facet}`}>
       <Text size="sm" fw={600}>
@@ -37,19 +42,18 @@ function FacetGroup({
         </Text>
       ) : null}
       {values.map((value) => {
-        const count = counts.find((c) => c.value === value)?.count ?? 0;
+        const count = counts.find((c) => keyOf(c.value) === value)?.count ?? 0;
+        const notSet = value === NOT_SET;
         return (
-          <Group key={value || '(none)'} justify="space-between" wrap="nowrap" gap="xs">
+          <Group key={value} justify="space-between" wrap="nowrap" gap="xs">
             <Checkbox
               size="xs"
-              label={value ? label(value) : t('hosts.notSet')}
-              // The API cannot filter on "not set": that row only shows the count.
-              disabled={!value}
+              label={notSet ? t('hosts.notSet') : label(value)}
               checked={selected.includes(value)}
               onChange={(e) => onChange(e.currentTarget.checked ? [...selected, value] : selected.filter((s) => s !== value))}
-              data-testid={`facet-${facet}-${value || 'none'}`}
+              data-testid={`facet-${facet}-${notSet ? 'none' : value}`}
             />
-            <Badge size="xs" variant="light" color="gray" data-testid={`facet-count-${facet}-${value || 'none'}`}>
+            <Badge size="xs" variant="light" color="gray" data-testid={`facet-count-${facet}-${notSet ? 'none' : value}`}>
               {count}
             </Badge>
           </Group>
