@@ -52,6 +52,7 @@ fn fields(i: usize) -> HostFields {
         tags,
         credential_id: None,
         check_method: None,
+        legacy_ssh: false,
     }
 }
 

@@ -181,12 +181,48 @@ impl fmt::Debug for Session {
     }
 }
 
-fn config() -> Arc<client::Config> {
+fn config(legacy: bool) -> Arc<client::Config> {
+    let mut preferred = russh::Preferred::default();
+    if legacy {
+        // Old devices (switches, appliances, ancient distributions) only speak SHA-1 key exchanges,
+        // CBC ciphers and SHA-1 MACs. Offered after the modern ones, and only for hosts marked so.
+        let mut kex: Vec<russh::kex::Name> = preferred
+            .kex
+            .iter()
+            .filter(|k| {
+                !k.as_ref().starts_with("ext-info") && !k.as_ref().starts_with("kex-strict")
+            })
+            .cloned()
+            .collect();
+        kex.extend([
+            russh::kex::ECDH_SHA2_NISTP256,
+            russh::kex::DH_G14_SHA1,
+            russh::kex::DH_GEX_SHA1,
+            russh::kex::DH_G1_SHA1,
+        ]);
+        kex.extend(
+            preferred
+                .kex
+                .iter()
+                .filter(|k| {
+                    k.as_ref().starts_with("ext-info") || k.as_ref().starts_with("kex-strict")
+                })
+                .cloned(),
+        );
+        preferred.kex = kex.into();
+        let mut cipher = preferred.cipher.to_vec();
+        cipher.extend([russh::cipher::AES_128_CBC, russh::cipher::AES_256_CBC]);
+        preferred.cipher = cipher.into();
+        let mut mac = preferred.mac.to_vec();
+        mac.extend([russh::mac::HMAC_SHA1_ETM, russh::mac::HMAC_SHA1]);
+        preferred.mac = mac.into();
+    }
     Arc::new(client::Config {
         inactivity_timeout: None,
         keepalive_interval: Some(Duration::from_secs(15)),
         keepalive_max: 3,
         nodelay: true,
+        preferred,
         ..Default::default()
     })
 }
@@ -200,6 +236,19 @@ pub async fn connect(
     port: u16,
     known: Option<&str>,
     timeouts: Timeouts,
+) -> Result<Session, SshError> {
+    connect_with(policy, address, port, known, timeouts, false).await
+}
+
+/// [`connect`], optionally also offering legacy algorithms (SHA-1 key exchanges, CBC ciphers,
+/// SHA-1 MACs) for old devices; off unless a host is marked for it.
+pub async fn connect_with(
+    policy: &TargetPolicy,
+    address: &HostAddress,
+    port: u16,
+    known: Option<&str>,
+    timeouts: Timeouts,
+    legacy: bool,
 ) -> Result<Session, SshError> {
     let known_key = known
         .map(|k| {
@@ -215,7 +264,7 @@ pub async fn connect(
     };
     let handshake = async {
         // A refused key can fail `connect_stream` itself; the key seen is reported either way.
-        let handle = client::connect_stream(config(), stream, client).await;
+        let handle = client::connect_stream(config(legacy), stream, client).await;
         let key = match &handle {
             Ok(_) => (&mut rx).await.ok(),
             Err(_) => rx.try_recv().ok(),

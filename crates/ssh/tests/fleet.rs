@@ -1,7 +1,7 @@
 //! The SSH client against real sshd processes on loopback.
 
 use itmgr_domain::{HostAddress, TargetPolicy};
-use itmgr_ssh::{connect, Credentials, SshError, Timeouts};
+use itmgr_ssh::{connect, connect_with, Credentials, SshError, Timeouts};
 use itmgr_testfleet::{client_keys, closed_port, Fleet, Silent, KEY_PASSPHRASE, PASSWORD, USER};
 use std::time::Duration;
 use zeroize::Zeroizing;
@@ -120,4 +120,29 @@ async fn down_closed_and_silent_hosts_fail_clearly() {
     .await
     .unwrap_err();
     assert!(matches!(err, SshError::Timeout("handshake", _)), "{err}");
+}
+
+#[tokio::test]
+async fn legacy_algorithms_are_offered_only_when_asked() {
+    // An "old device": SHA-1 key exchange and CBC ciphers only.
+    let fleet = Fleet::start_with(
+        1,
+        "KexAlgorithms diffie-hellman-group14-sha1\nCiphers aes128-cbc\nMACs hmac-sha1\n",
+    );
+    let h = &fleet.hosts[0];
+    let policy = TargetPolicy::default();
+    let err = connect(&policy, &addr(h.ip), h.port, None, t())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SshError::Protocol(_)), "{err}");
+    let mut s = connect_with(&policy, &addr(h.ip), h.port, None, t(), true)
+        .await
+        .unwrap();
+    s.authenticate(&creds(Some(PASSWORD), None), Duration::from_secs(10))
+        .await
+        .unwrap();
+    let out = s.exec("echo legacy-ok", None).await.unwrap();
+    assert_eq!(out.stdout, b"legacy-ok\n");
+    assert_eq!(out.exit_status, Some(0));
+    s.close().await;
 }

@@ -294,6 +294,11 @@ fn free_port(ip: Ipv4Addr) -> u16 {
 impl Fleet {
     /// Starts `n` sshd hosts.
     pub fn start(n: usize) -> Fleet {
+        Self::start_with(n, "")
+    }
+
+    /// Starts `n` sshd hosts with extra `sshd_config` lines (e.g. old algorithms only).
+    pub fn start_with(n: usize, extra_config: &str) -> Fleet {
         ensure_prerequisites();
         let keys = client_keys();
         let dir = tempfile::Builder::new()
@@ -329,7 +334,7 @@ impl Fleet {
                  MaxStartups 1000:30:1000\n\
                  MaxAuthTries 10\n\
                  LogLevel ERROR\n\
-                 Subsystem sftp internal-sftp\n",
+                 Subsystem sftp internal-sftp\n{extra_config}",
                 hd = hdir.display()
             );
             fs::write(hdir.join("sshd_config"), config).expect("sshd_config");

@@ -221,6 +221,7 @@ const en = {
     value: 'Value',
   },
   hosts: {
+    legacySshHint: 'Only for old devices: also offers SHA-1 key exchange, CBC ciphers and SHA-1 MACs, which are weak. Leave off unless the host cannot connect otherwise.',
     groups: {
       title: 'Groups',
       none: 'Not in any group',
@@ -277,6 +278,7 @@ const en = {
     methodValue: 'Method: {{method}}',
     errorValue: 'Error: {{error}}',
     fields: {
+      legacySsh: 'Allow legacy SSH algorithms',
       name: 'Name',
       address: 'Address',
       port: 'Port',

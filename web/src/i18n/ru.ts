@@ -223,6 +223,7 @@ const ru: Translation = {
     value: 'Значение',
   },
   hosts: {
+    legacySshHint: 'Только для старых устройств: дополнительно предлагаются обмен ключами SHA-1, шифры CBC и MAC SHA-1 — они слабые. Не включайте, если хост подключается и без этого.',
     groups: {
       title: 'Группы',
       none: 'Не входит ни в одну группу',
@@ -279,6 +280,7 @@ const ru: Translation = {
     methodValue: 'Способ: {{method}}',
     errorValue: 'Ошибка: {{error}}',
     fields: {
+      legacySsh: 'Разрешить устаревшие алгоритмы SSH',
       name: 'Имя',
       address: 'Адрес',
       port: 'Порт',

@@ -50,6 +50,8 @@ pub struct Host {
     pub last_error: Option<String>,
     /// SHA256 fingerprint of the SSH host key recorded on first contact.
     pub host_key_fingerprint: Option<String>,
+    /// Legacy SSH algorithms (SHA-1 key exchange, CBC ciphers) are offered to this host.
+    pub legacy_ssh: bool,
     pub created_by: Option<Uuid>,
     pub updated_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
@@ -101,6 +103,7 @@ impl HostView {
             latency_ms: h.latency_ms,
             last_error: h.last_error,
             host_key_fingerprint: h.host_key_fingerprint,
+            legacy_ssh: h.legacy_ssh,
             created_by: h.created_by.map(|u| u.as_uuid()),
             updated_by: h.updated_by.map(|u| u.as_uuid()),
             created_at: h.created_at,
@@ -344,6 +347,9 @@ pub struct CreateHostRequest {
     pub credential: Option<String>,
     /// `null`: the environment's or global default.
     pub check_method: Option<CheckMethod>,
+    /// Offer legacy SSH algorithms (SHA-1 key exchange, CBC ciphers, SHA-1 MACs) for an old device.
+    #[serde(default)]
+    pub legacy_ssh: bool,
 }
 
 impl From<CreateHostRequest> for HostInput {
@@ -358,6 +364,7 @@ impl From<CreateHostRequest> for HostInput {
             tags: b.tags,
             credential: b.credential.filter(|c| !c.trim().is_empty()),
             check_method: b.check_method,
+            legacy_ssh: b.legacy_ssh,
         }
     }
 }
@@ -401,6 +408,8 @@ pub struct UpdateHostRequest {
     /// Use the default check method again.
     #[serde(default)]
     pub clear_check_method: bool,
+    /// Offer legacy SSH algorithms to this host.
+    pub legacy_ssh: Option<bool>,
 }
 
 /// Changes a host.
@@ -443,6 +452,9 @@ pub async fn update_host(
             i.check_method = None;
         } else if let Some(m) = b.check_method {
             i.check_method = Some(m);
+        }
+        if let Some(v) = b.legacy_ssh {
+            i.legacy_ssh = v;
         }
     })
     .await?;
@@ -789,6 +801,8 @@ pub struct TestConnectionRequest {
     /// Name or id of an `ssh_credential` secret.
     pub credential: Option<String>,
     pub check_method: Option<CheckMethod>,
+    #[serde(default)]
+    pub legacy_ssh: bool,
 }
 
 /// The result of a test.
@@ -819,6 +833,7 @@ pub async fn test_connection(
             environment: b.environment,
             credential: b.credential.filter(|c| !c.trim().is_empty()),
             check_method: b.check_method,
+            legacy_ssh: b.legacy_ssh,
             ..Default::default()
         },
     )

@@ -179,12 +179,13 @@ async fn ssh_check(
     policy: &TargetPolicy,
     timeout: Duration,
 ) -> Result<(), SshError> {
-    let mut session = itmgr_ssh::connect(
+    let mut session = itmgr_ssh::connect_with(
         policy,
         address,
         host.port,
         host.host_key.as_deref(),
         Timeouts::all(timeout),
+        host.legacy_ssh,
     )
     .await?;
     if session.is_first_use() {
@@ -373,6 +374,7 @@ pub async fn test_connection(
         created_at: now,
         updated_at: now,
         version: 0,
+        legacy_ssh: fields.legacy_ssh,
     };
     Ok(probe(state, &host, &settings, &policy).await)
 }

@@ -32,6 +32,8 @@ pub struct HostInput {
     /// Name or id of an `ssh_credential` secret.
     pub credential: Option<String>,
     pub check_method: Option<CheckMethod>,
+    /// Also offer legacy SSH algorithms (old devices).
+    pub legacy_ssh: bool,
 }
 
 /// The compiled target policy from the current settings plus this server's own socket.
@@ -138,6 +140,7 @@ pub async fn parse_fields(
             tags: input.tags.clone(),
             credential_id,
             check_method: input.check_method,
+            legacy_ssh: input.legacy_ssh,
         }),
         (Err(ApiError::Validation(m)), ..) => Err(m),
         _ => Err(BTreeMap::from([(
@@ -153,6 +156,7 @@ fn audit_view(h: &Host) -> serde_json::Value {
         "environment": h.environment, "description": h.description, "tags": h.tags,
         "credential_id": h.credential_id.map(|c| c.to_string()),
         "check_method": h.check_method.map(|m| m.as_str()),
+        "legacy_ssh": h.legacy_ssh,
     })
 }
 
@@ -233,6 +237,7 @@ pub fn input_of(h: &Host, credential_name: Option<String>) -> HostInput {
         tags: h.tags.clone(),
         credential: credential_name.or_else(|| h.credential_id.map(|c| c.to_string())),
         check_method: h.check_method,
+        legacy_ssh: h.legacy_ssh,
     }
 }
 
@@ -513,6 +518,7 @@ fn input_from_record(r: &HostRecord) -> Result<HostInput, BTreeMap<String, Strin
         tags: r.tags.clone(),
         credential: r.credential.clone(),
         check_method,
+        legacy_ssh: false,
     })
 }
 
@@ -638,6 +644,9 @@ pub async fn import(
                 }
             }
             Some(before) => {
+                // Files do not carry this flag: an import keeps what the host has.
+                let mut fields = fields;
+                fields.legacy_ssh = before.legacy_ssh;
                 line.changes = field_changes(before, &fields);
                 if line.changes.is_empty() {
                     line.action = ImportAction::Unchanged;

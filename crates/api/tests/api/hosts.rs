@@ -14,6 +14,7 @@ on_both_databases!(
     a_changed_host_key_is_refused_and_results_are_pushed_live,
     credentials_in_use_by_hosts_are_protected,
     periodic_checks_reach_every_host_within_the_interval,
+    old_devices_are_reached_only_when_marked_legacy,
 );
 
 async fn create_host(app: &TestApp, token: &str, body: Value) -> Value {
@@ -999,5 +1000,53 @@ async fn periodic_checks_reach_every_host_within_the_interval(backend: Backend) 
         started.elapsed()
     );
     task.abort();
+    app.cleanup().await;
+}
+
+async fn old_devices_are_reached_only_when_marked_legacy(backend: Backend) {
+    let fleet = Fleet::start_with(
+        1,
+        "KexAlgorithms diffie-hellman-group14-sha1\nCiphers aes128-cbc\nMACs hmac-sha1\n",
+    );
+    let h = &fleet.hosts[0];
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    fast_checks(&app, &admin).await;
+    secret(
+        &app,
+        &admin,
+        json!({ "name": "pw", "kind": "ssh_credential", "username": USER, "value": PASSWORD }),
+    )
+    .await;
+    let host = create_host(
+        &app,
+        &admin,
+        json!({ "name": "old-switch", "address": h.ip.to_string(), "port": h.port, "check_method": "ssh", "credential": "pw" }),
+    )
+    .await;
+    assert_eq!(host["legacy_ssh"], false);
+    let id = host["id"].as_str().unwrap().to_owned();
+    app.post(&format!("/api/v1/hosts/{id}/check"), &admin, json!({}))
+        .await;
+    let first = wait_checked(&app, &admin, &id, None).await;
+    assert_eq!(
+        first["status"], "offline",
+        "modern algorithms only: {first}"
+    );
+    let (status, updated) = patch(
+        &app,
+        &admin,
+        &format!("/api/v1/hosts/{id}"),
+        json!({ "version": first["version"], "legacy_ssh": true }),
+    )
+    .await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(updated["legacy_ssh"], true);
+    app.post(&format!("/api/v1/hosts/{id}/check"), &admin, json!({}))
+        .await;
+    let second = wait_checked(&app, &admin, &id, first["last_check_at"].as_str()).await;
+    assert_eq!(second["status"], "online", "{second}");
+    let update = &audit(&app, &admin, "host.update").await[0];
+    assert_eq!(update["diff"]["legacy_ssh"]["to"], true);
     app.cleanup().await;
 }

@@ -25,6 +25,7 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i64,
+    pub legacy_ssh: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_vault;
 mod m20261123_000003_hosts;
 mod m20261123_000004_groups;
+mod m20261123_000005_host_legacy_ssh;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_vault::Migration),
             Box::new(m20261123_000003_hosts::Migration),
             Box::new(m20261123_000004_groups::Migration),
+            Box::new(m20261123_000005_host_legacy_ssh::Migration),
         ]
     }
 }

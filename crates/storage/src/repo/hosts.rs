@@ -44,6 +44,8 @@ pub struct Host {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// Also offer legacy SSH algorithms (old devices).
+    pub legacy_ssh: bool,
 }
 
 impl TryFrom<Model> for Host {
@@ -76,6 +78,7 @@ impl TryFrom<Model> for Host {
             created_at: m.created_at,
             updated_at: m.updated_at,
             version: m.version,
+            legacy_ssh: m.legacy_ssh,
         })
     }
 }
@@ -92,6 +95,7 @@ pub struct HostFields {
     pub tags: BTreeMap<String, String>,
     pub credential_id: Option<SecretId>,
     pub check_method: Option<CheckMethod>,
+    pub legacy_ssh: bool,
 }
 
 /// Columns a list can be sorted by.
@@ -282,6 +286,7 @@ pub async fn insert(db: &impl ConnectionTrait, f: HostFields, by: Option<UserId>
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
+        legacy_ssh: Set(f.legacy_ssh),
     }
     .insert(db)
     .await
@@ -334,6 +339,7 @@ pub async fn insert_many(
                 created_at: Set(now),
                 updated_at: Set(now),
                 version: Set(1),
+                legacy_ssh: Set(f.legacy_ssh),
             });
         }
         Entity::insert_many(models)
@@ -523,6 +529,7 @@ pub async fn update(
             Column::CheckMethod,
             Expr::value(f.check_method.map(|m| m.as_str().to_owned())),
         )
+        .col_expr(Column::LegacySsh, Expr::value(f.legacy_ssh))
         .filter(Column::Id.eq(id.as_uuid()))
         .filter(Column::Version.eq(version));
     if endpoint_changed {

@@ -1053,6 +1053,8 @@ export interface components {
             credential?: string | null;
             description?: string | null;
             environment?: string | null;
+            /** @description Offer legacy SSH algorithms (SHA-1 key exchange, CBC ciphers, SHA-1 MACs) for an old device. */
+            legacy_ssh?: boolean;
             name: string;
             os?: string | null;
             /**
@@ -1203,6 +1205,8 @@ export interface components {
             last_error?: string | null;
             /** Format: double */
             latency_ms?: number | null;
+            /** @description Legacy SSH algorithms (SHA-1 key exchange, CBC ciphers) are offered to this host. */
+            legacy_ssh: boolean;
             /** @description Unique inventory name. */
             name: string;
             os?: string | null;
@@ -1766,6 +1770,7 @@ export interface components {
             /** @description Name or id of an `ssh_credential` secret. */
             credential?: string | null;
             environment?: string | null;
+            legacy_ssh?: boolean;
             /** Format: int64 */
             port?: number | null;
         };
@@ -1805,6 +1810,8 @@ export interface components {
             description?: string | null;
             /** @description `""` clears. */
             environment?: string | null;
+            /** @description Offer legacy SSH algorithms to this host. */
+            legacy_ssh?: boolean | null;
             name?: string | null;
             /** @description `""` clears. */
             os?: string | null;

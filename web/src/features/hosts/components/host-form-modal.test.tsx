@@ -40,7 +40,7 @@ describe('HostFormModal', () => {
     const result = await screen.findByTestId('test-connection-result');
     expect(result).toHaveAttribute('data-status', 'offline');
     expect(result).toHaveTextContent('connection refused');
-    expect(calls[0]).toEqual({ url: '/api/v1/hosts/test-connection', body: { address: '127.0.0.1', port: 22, environment: null, credential: null, check_method: null } });
+    expect(calls[0]).toEqual({ url: '/api/v1/hosts/test-connection', body: { address: '127.0.0.1', port: 22, environment: null, credential: null, check_method: null, legacy_ssh: false } });
 
     await userEvent.click(screen.getByTestId('host-submit'));
     expect(await screen.findByText('already taken')).toBeInTheDocument();

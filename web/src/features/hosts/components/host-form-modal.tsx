@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, NumberInput, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Modal, NumberInput, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconPlugConnected } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -65,7 +65,7 @@ export function HostFormModal({ host, onClose, onSaved }: { host?: Host; onClose
       }
     }
     const body = formToCreate(form.values);
-    test.mutate({ address: body.address, port: body.port, environment: body.environment, credential: body.credential, check_method: body.check_method });
+    test.mutate({ address: body.address, port: body.port, environment: body.environment, credential: body.credential, check_method: body.check_method, legacy_ssh: body.legacy_ssh });
   };
 
   return (
@@ -90,6 +90,13 @@ export function HostFormModal({ host, onClose, onSaved }: { host?: Host; onClose
             <TextInput label={t('hosts.fields.environment')} placeholder="prod" name="environment" {...form.getInputProps('environment')} />
           </SimpleGrid>
           <CredentialSelect value={form.values.credential} onChange={(v) => form.setFieldValue('credential', v)} error={form.errors.credential} />
+          <Checkbox
+            label={t('hosts.fields.legacySsh')}
+            description={t('hosts.legacySshHint')}
+            color="orange"
+            data-testid="host-legacy-ssh"
+            {...form.getInputProps('legacy_ssh', { type: 'checkbox' })}
+          />
           <Textarea label={t('hosts.fields.description')} autosize minRows={2} maxRows={6} name="description" {...form.getInputProps('description')} />
           <TagsEditor rows={form.values.tags} errors={form.errors} onChange={(rows) => form.setFieldValue('tags', rows)} />
           {form.errors.tags ? (

@@ -13,6 +13,7 @@ export function hostToForm(h: Host): HostFormValues {
     tags: tagsToRows(h.tags),
     credential: h.credential_id ?? '',
     check_method: h.check_method ?? 'default',
+    legacy_ssh: h.legacy_ssh,
   };
 }
 
@@ -27,6 +28,7 @@ export function formToCreate(v: HostFormValues): CreateHostBody {
     tags: rowsToTags(v.tags),
     credential: v.credential || null,
     check_method: v.check_method === 'default' ? null : v.check_method,
+    legacy_ssh: v.legacy_ssh,
   };
 }
 
@@ -47,5 +49,6 @@ export function formToUpdate(host: Host, v: HostFormValues): UpdateHostBody {
     if (next.check_method) body.check_method = next.check_method;
     else body.clear_check_method = true;
   }
+  if (next.legacy_ssh !== before.legacy_ssh) body.legacy_ssh = next.legacy_ssh;
   return body;
 }

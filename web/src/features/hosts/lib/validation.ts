@@ -83,6 +83,8 @@ export type HostFormValues = {
   /** Secret id, or '' for none. */
   credential: string;
   check_method: CheckMethodChoice;
+  /** Offer legacy SSH algorithms (old devices). */
+  legacy_ssh: boolean;
 };
 
 export const EMPTY_HOST_FORM: HostFormValues = {
@@ -95,6 +97,7 @@ export const EMPTY_HOST_FORM: HostFormValues = {
   tags: [],
   credential: '',
   check_method: 'default',
+  legacy_ssh: false,
 };
 
 export function hostNameError(t: TFunction, v: string): string | null {
