@@ -131,6 +131,8 @@ pub fn router(state: AppState) -> Router {
             post(terminal::reattach_terminal),
         )
         .route("/terminal/ws", get(terminal::terminal_ws))
+        .route("/terminal/recordings", get(terminal::list_recordings))
+        .route("/terminal/recordings/{id}", get(terminal::get_recording))
         .route(
             "/hosts/{id}/host-key/accept",
             post(terminal::accept_host_key),

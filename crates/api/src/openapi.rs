@@ -46,7 +46,7 @@ impl Modify for BearerAuth {
         groups::get_group_membership_events, groups::get_host_membership_events, groups::get_rule_hints,
         groups::get_inventory,
         terminal::open_terminal, terminal::list_terminals, terminal::reattach_terminal, terminal::close_terminal,
-        terminal::terminal_ws, terminal::accept_host_key,
+        terminal::terminal_ws, terminal::accept_host_key, terminal::list_recordings, terminal::get_recording,
         dashboard::get_dashboard,
         settings::get_settings, settings::update_settings,
     ),

@@ -34,6 +34,8 @@ pub struct ApiConfig {
     /// A rotated refresh token replayed within this window is refused without
     /// revoking the session (two tabs refreshing at once); later, it revokes it.
     pub refresh_reuse_grace: Duration,
+    /// Where terminal recordings are written (`None`: recording unavailable).
+    pub recordings_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for ApiConfig {
@@ -53,6 +55,7 @@ impl Default for ApiConfig {
             request_timeout: Duration::from_secs(30),
             public_url: None,
             refresh_reuse_grace: Duration::from_secs(30),
+            recordings_dir: None,
         }
     }
 }

@@ -226,6 +226,7 @@ impl Config {
                 audit_retention_days: self.audit_retention_days,
             },
             public_url: self.public_url.clone(),
+            recordings_dir: Some(self.data_dir.join("recordings")),
             ..itmgr_api::ApiConfig::default()
         }
     }

@@ -284,9 +284,23 @@ async fn vault(config: Config, command: VaultCommand) -> anyhow::Result<()> {
                     .with_context(|| format!("secret {id}"))?;
                 repo::secrets::rewrap(&txn, s.id, &env).await?;
             }
+            // Terminal recordings' data keys are sealed the same way.
+            let recordings = repo::recordings::all(&txn).await?;
+            for r in &recordings {
+                let id = r.id.to_string();
+                let binding = itmgr_vault::Binding {
+                    secret_id: &id,
+                    kind: "recording",
+                    value_version: 1,
+                };
+                let env = new
+                    .rewrap_from(&old, binding, &r.key)
+                    .with_context(|| format!("recording {id}"))?;
+                repo::recordings::rewrap(&txn, r.id, &env).await?;
+            }
             repo::secrets::put_key_check(&txn, &new.key_check()).await?;
             Event::system("vault.rotate_master_key")
-                .diff(serde_json::json!({ "secrets": all.len(), "from_key_id": old.key_id(), "to_key_id": new.key_id() }))
+                .diff(serde_json::json!({ "secrets": all.len(), "recordings": recordings.len(), "from_key_id": old.key_id(), "to_key_id": new.key_id() }))
                 .write(&txn)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;

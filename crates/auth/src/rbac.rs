@@ -71,6 +71,7 @@ permissions! {
     GroupsManage => "groups:manage", "Create, change and delete host groups and their members.";
     TerminalOpen => "terminal:open", "Open SSH terminals to hosts (audited).";
     HostKeysManage => "host_keys:manage", "Accept a changed SSH host key after checking it.";
+    RecordingsView => "recordings:view", "List and play terminal session recordings (audited).";
 }
 
 impl fmt::Display for Permission {

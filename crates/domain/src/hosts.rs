@@ -342,6 +342,8 @@ pub struct InventorySettings {
     pub terminal_idle_timeout_minutes: u32,
     /// Longest a web terminal may stay open, in minutes (0: no limit).
     pub terminal_max_duration_minutes: u32,
+    /// Record terminal sessions (output and resizes, encrypted).
+    pub terminal_recording: bool,
 }
 
 impl Default for InventorySettings {
@@ -360,6 +362,7 @@ impl Default for InventorySettings {
                 .collect(),
             terminal_idle_timeout_minutes: 30,
             terminal_max_duration_minutes: 480,
+            terminal_recording: false,
         }
     }
 }

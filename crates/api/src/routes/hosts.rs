@@ -941,6 +941,10 @@ pub struct InventorySettingsBody {
     /// Longest a web terminal stays open, in minutes (0: no limit; at most 10080).
     #[serde(default = "default_max")]
     pub terminal_max_duration_minutes: u32,
+    /// Record terminal sessions: output and resizes (never keystrokes), encrypted under the data
+    /// directory, viewable by admins (audited).
+    #[serde(default)]
+    pub terminal_recording: bool,
     /// Send back on update; a stale one gets 409 (0 before the first save).
     pub version: i64,
 }
@@ -966,6 +970,7 @@ impl InventorySettingsBody {
             target_deny: s.target_deny,
             terminal_idle_timeout_minutes: s.terminal_idle_timeout_minutes,
             terminal_max_duration_minutes: s.terminal_max_duration_minutes,
+            terminal_recording: s.terminal_recording,
             version,
         }
     }
@@ -1005,6 +1010,7 @@ pub async fn update_inventory_settings(
         target_deny: b.target_deny,
         terminal_idle_timeout_minutes: b.terminal_idle_timeout_minutes,
         terminal_max_duration_minutes: b.terminal_max_duration_minutes,
+        terminal_recording: b.terminal_recording,
     };
     Ok(axum::Json(InventorySettingsBody::from_parts(
         services::hosts::update_settings(&state, cap, &ctx, b.version, s).await?,

@@ -386,3 +386,59 @@ pub async fn accept_host_key(
         fingerprint,
     }))
 }
+
+/// A recorded terminal session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordingInfo {
+    /// The terminal session's id.
+    pub id: Uuid,
+    pub host_id: Uuid,
+    pub host_name: String,
+    pub user_id: Uuid,
+    pub username: String,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Output bytes recorded.
+    pub bytes: i64,
+}
+
+super::page_type!(RecordingPage, RecordingInfo);
+
+/// Terminal recordings, newest first (needs `recordings:view`).
+#[utoipa::path(get, path = "/api/v1/terminal/recordings", tag = "terminal", params(super::PageParams),
+    responses((status = 200, body = RecordingPage), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn list_recordings(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    crate::extract::Query(q): crate::extract::Query<super::PageParams>,
+) -> ApiResult<axum::Json<RecordingPage>> {
+    let cap = p.require::<perm::RecordingsView>()?;
+    let page = services::page(q.limit, q.offset);
+    let recs = services::recordings::list(&state, cap, page).await?;
+    Ok(axum::Json(RecordingPage::from_page(recs, page, |r| {
+        RecordingInfo {
+            id: r.id,
+            host_id: r.host_id.as_uuid(),
+            host_name: r.host_name,
+            user_id: r.user_id.as_uuid(),
+            username: r.username,
+            started_at: r.started_at,
+            ended_at: r.ended_at,
+            bytes: r.bytes,
+        }
+    })))
+}
+
+/// A recording as asciicast v2 (decrypted for this request; audited as `ssh.recording_view`).
+#[utoipa::path(get, path = "/api/v1/terminal/recordings/{id}", tag = "terminal", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "asciicast v2", content_type = "application/x-asciicast"), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn get_recording(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ctx: RequestContext,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Response> {
+    let cap = p.require::<perm::RecordingsView>()?;
+    let cast = services::recordings::read(&state, cap, &ctx, id).await?;
+    Ok(([(header::CONTENT_TYPE, "application/x-asciicast")], cast).into_response())
+}

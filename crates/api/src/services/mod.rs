@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod groups;
 pub mod hosts;
 pub mod membership;
+pub mod recordings;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;

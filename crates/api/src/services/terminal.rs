@@ -406,18 +406,25 @@ pub async fn open(
         .unwrap_or_else(|e| e.into_inner())
         .insert(term.id, term.clone());
     let ticket = state.terminals.issue(term.id);
+    let recorder = super::recordings::Recorder::start(
+        state,
+        term.id,
+        (host.id, &host.name),
+        (cap.principal().user_id, &cap.principal().username),
+        cols,
+        rows,
+    )
+    .await?;
     let idle = Duration::from_secs(u64::from(settings.terminal_idle_timeout_minutes) * 60);
     let max = Duration::from_secs(u64::from(settings.terminal_max_duration_minutes) * 60);
     tokio::spawn(run(
         state.clone(),
         term.clone(),
-        session,
-        reader,
-        writer,
+        (session, reader, writer),
         input_rx,
-        idle,
-        max,
+        (idle, max),
         ctx.clone(),
+        recorder,
     ));
     Ok(Ok(Opened {
         term,
@@ -465,17 +472,18 @@ pub async fn close(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn run(
     state: AppState,
     term: Arc<Term>,
-    session: itmgr_ssh::Session,
-    mut reader: itmgr_ssh::ShellReader,
-    writer: itmgr_ssh::ShellWriter,
+    (session, mut reader, writer): (
+        itmgr_ssh::Session,
+        itmgr_ssh::ShellReader,
+        itmgr_ssh::ShellWriter,
+    ),
     mut input: mpsc::Receiver<Input>,
-    idle: Duration,
-    max: Duration,
+    (idle, max): (Duration, Duration),
     ctx: RequestContext,
+    mut recorder: Option<super::recordings::Recorder>,
 ) {
     let started = Instant::now();
     let mut acks = term.acks.subscribe();
@@ -489,7 +497,12 @@ async fn run(
         };
         tokio::select! {
             ev = reader.next(), if can_read => match ev {
-                ShellEvent::Output(b) => term.push_output(&b),
+                ShellEvent::Output(b) => {
+                    if let Some(r) = recorder.as_mut() {
+                        r.output(&b);
+                    }
+                    term.push_output(&b)
+                }
                 ShellEvent::Exit(code) => exit_status = Some(code),
                 ShellEvent::Closed => break "the remote shell ended".to_owned(),
             },
@@ -504,6 +517,9 @@ async fn run(
                     if (c, r) != last_size && c > 0 && r > 0 {
                         last_size = (c, r);
                         let _ = writer.resize(u32::from(c), u32::from(r)).await;
+                        if let Some(rec) = recorder.as_mut() {
+                            rec.resize(c, r);
+                        }
                     }
                 }
                 Some(Input::Close(why)) => break why,
@@ -543,6 +559,9 @@ async fn run(
     };
     writer.close().await;
     session.close().await;
+    if let Some(r) = recorder {
+        r.finish(&state).await;
+    }
     let (bytes_in, bytes_out) = {
         let st = term.lock();
         (st.bytes_in, st.end)

@@ -80,7 +80,10 @@ impl TestApp {
         };
         let db = Db::connect(&url, 5).await.unwrap();
         db.migrate().await.unwrap();
-        let mut config = ApiConfig::default();
+        let mut config = ApiConfig {
+            recordings_dir: Some(dir.path().join("recordings")),
+            ..ApiConfig::default()
+        };
         tweak(&mut config);
         let state = AppState::new(db, config, &[7u8; 32]).await.unwrap();
         ensure_admin(&state, ADMIN_INITIAL).await.unwrap();

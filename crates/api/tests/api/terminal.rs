@@ -423,3 +423,88 @@ async fn disabling_the_user_ends_their_terminal() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recordings_are_encrypted_listed_played_and_audited() {
+    let fleet = Fleet::start(1);
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let admin = app.admin_token().await;
+    let host = setup(&app, &admin, &fleet).await;
+    let (status, mut s) = app.get("/api/v1/inventory/settings", &admin).await;
+    assert_eq!(status, 200);
+    s["terminal_recording"] = json!(true);
+    let (status, body) = json_of(
+        app.call(
+            Method::PUT,
+            "/api/v1/inventory/settings",
+            Some(&admin),
+            Some(s),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, prompt) = open(&app, &admin, &host, None).await;
+    let (status, session) = open(&app, &admin, &host, prompt["fingerprint"].as_str()).await;
+    assert_eq!(status, 201, "{session}");
+    let id = session["id"].as_str().unwrap().to_owned();
+    let mut ws = connect(&app, None).await.unwrap();
+    hello(&mut ws, 0, session["ticket"].as_str().unwrap()).await;
+    input(&mut ws, "echo recorded-$((6*7))\n").await;
+    read_until(&mut ws, "recorded-42", true).await;
+    let (status, _) = json_of(
+        app.call(
+            Method::DELETE,
+            &format!("/api/v1/terminal/sessions/{id}"),
+            Some(&admin),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 204);
+    // Wait for the session task to seal the recording.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let list = loop {
+        let (status, list) = app.get("/api/v1/terminal/recordings", &admin).await;
+        assert_eq!(status, 200, "{list}");
+        if list["items"][0]["ended_at"].is_string() {
+            break list;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "recording never finished: {list}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(list["items"][0]["id"], id.as_str());
+    assert_eq!(list["items"][0]["host_name"], "term");
+    // On disk it is ciphertext.
+    let files: Vec<_> = std::fs::read_dir(app.state.config.recordings_dir.as_ref().unwrap())
+        .unwrap()
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(files.len(), 1);
+    assert!(!files[0].windows(11).any(|w| w == b"recorded-42"));
+    let r = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/terminal/recordings/{id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let cast = r.text().await.unwrap();
+    let mut lines = cast.lines();
+    let header: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    assert_eq!(header["version"], 2);
+    assert!(cast.contains("recorded-42"), "{cast}");
+    assert!(lines.all(|l| serde_json::from_str::<Value>(l)
+        .is_ok_and(|v| v.as_array().is_some_and(|a| a.len() == 3))));
+    assert_eq!(audit(&app, &admin, "ssh.recording_view").await.len(), 1);
+    // Operators cannot list or play recordings.
+    let operator = app.user_token(&admin, "otto", "operator").await;
+    let (status, _) = app.get("/api/v1/terminal/recordings", &operator).await;
+    assert_eq!(status, 403);
+}

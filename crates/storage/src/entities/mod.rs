@@ -13,5 +13,6 @@ pub mod inventory_settings;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;
+pub mod terminal_recordings;
 pub mod users;
 pub mod vault_key_check;

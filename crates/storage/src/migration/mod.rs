@@ -8,6 +8,7 @@ mod m20261123_000002_vault;
 mod m20261123_000003_hosts;
 mod m20261123_000004_groups;
 mod m20261123_000005_host_legacy_ssh;
+mod m20261123_000006_terminal_recordings;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_hosts::Migration),
             Box::new(m20261123_000004_groups::Migration),
             Box::new(m20261123_000005_host_legacy_ssh::Migration),
+            Box::new(m20261123_000006_terminal_recordings::Migration),
         ]
     }
 }

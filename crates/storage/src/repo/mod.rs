@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod groups;
 pub mod hosts;
+pub mod recordings;
 pub mod rule_sql;
 pub mod secrets;
 pub mod sessions;

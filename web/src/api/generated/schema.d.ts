@@ -705,6 +705,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/terminal/recordings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Terminal recordings, newest first (needs `recordings:view`). */
+        get: operations["list_recordings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/terminal/recordings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A recording as asciicast v2 (decrypted for this request; audited as `ssh.recording_view`). */
+        get: operations["get_recording"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/terminal/sessions": {
         parameters: {
             query?: never;
@@ -1405,6 +1439,11 @@ export interface components {
              */
             terminal_max_duration_minutes?: number;
             /**
+             * @description Record terminal sessions: output and resizes (never keystrokes), encrypted under the data
+             *     directory, viewable by admins (audited).
+             */
+            terminal_recording?: boolean;
+            /**
              * Format: int64
              * @description Send back on update; a stale one gets 409 (0 before the first save).
              */
@@ -1520,6 +1559,49 @@ export interface components {
              */
             total: number;
             valid: boolean;
+        };
+        /** @description A recorded terminal session. */
+        RecordingInfo: {
+            /**
+             * Format: int64
+             * @description Output bytes recorded.
+             */
+            bytes: number;
+            /** Format: date-time */
+            ended_at?: string | null;
+            /** Format: uuid */
+            host_id: string;
+            host_name: string;
+            /**
+             * Format: uuid
+             * @description The terminal session's id.
+             */
+            id: string;
+            /** Format: date-time */
+            started_at: string;
+            /** Format: uuid */
+            user_id: string;
+            username: string;
+        };
+        /** @description One page of results and the total. */
+        RecordingPage: {
+            /** @description The rows. */
+            items: components["schemas"]["RecordingInfo"][];
+            /**
+             * Format: int64
+             * @description The page size used.
+             */
+            limit: number;
+            /**
+             * Format: int64
+             * @description Rows skipped.
+             */
+            offset: number;
+            /**
+             * Format: int64
+             * @description Rows matching the filter in all.
+             */
+            total: number;
         };
         /** @description A replacement value. */
         ReplaceValueRequest: components["schemas"]["SecretValueInput"] & {
@@ -3642,6 +3724,68 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_recordings: {
+        parameters: {
+            query?: {
+                /** @description Rows per page (1–500, default 50). */
+                limit?: number;
+                /** @description Rows to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordingPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_recording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description asciicast v2 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-asciicast": unknown;
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
