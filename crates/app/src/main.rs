@@ -270,52 +270,21 @@ async fn vault(config: Config, command: VaultCommand) -> anyhow::Result<()> {
             let old = itmgr_vault::KeyRing::from_master_key(&old_key);
             let new = itmgr_vault::KeyRing::from_master_key(&new_key);
             let db = connect(&config).await?;
-            let txn = db.begin().await?;
-            let all = repo::secrets::all(&txn).await?;
-            for s in &all {
-                let id = s.id.to_string();
-                let binding = itmgr_vault::Binding {
-                    secret_id: &id,
-                    kind: s.kind.as_str(),
-                    value_version: s.value_version,
-                };
-                let env = new
-                    .rewrap_from(&old, binding, &s.envelope)
-                    .with_context(|| format!("secret {id}"))?;
-                repo::secrets::rewrap(&txn, s.id, &env).await?;
-            }
-            // Terminal recordings' data keys are sealed the same way.
-            let recordings = repo::recordings::all(&txn).await?;
-            for r in &recordings {
-                let id = r.id.to_string();
-                let binding = itmgr_vault::Binding {
-                    secret_id: &id,
-                    kind: "recording",
-                    value_version: 1,
-                };
-                let env = new
-                    .rewrap_from(&old, binding, &r.key)
-                    .with_context(|| format!("recording {id}"))?;
-                repo::recordings::rewrap(&txn, r.id, &env).await?;
-            }
-            repo::secrets::put_key_check(&txn, &new.key_check()).await?;
-            Event::system("vault.rotate_master_key")
-                .diff(serde_json::json!({ "secrets": all.len(), "recordings": recordings.len(), "from_key_id": old.key_id(), "to_key_id": new.key_id() }))
-                .write(&txn)
+            let rotated = itmgr_api::services::secrets::rotate_master_key(&db, &old, &new)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            itmgr_storage::commit(txn).await?;
             if config.master_key.is_none() {
                 secrets::replace_master_key_file(&config, raw.trim())?;
                 println!(
-                    "re-wrapped {} secrets; the new key is in {}",
-                    all.len(),
+                    "re-wrapped {} secrets and {} recordings; the new key is in {}",
+                    rotated.secrets,
+                    rotated.recordings,
                     config.data_dir.join("master.key").display()
                 );
             } else {
                 println!(
-                    "re-wrapped {} secrets; now set ITMGR_MASTER_KEY to the new key and restart",
-                    all.len()
+                    "re-wrapped {} secrets and {} recordings; now set ITMGR_MASTER_KEY to the new key and restart",
+                    rotated.secrets, rotated.recordings
                 );
             }
         }

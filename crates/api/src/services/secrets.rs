@@ -780,6 +780,60 @@ pub(crate) async fn ssh_credentials(
     Ok(creds)
 }
 
+/// What a master-key rotation re-wrapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rotated {
+    pub secrets: usize,
+    pub recordings: usize,
+}
+
+/// `itmgr vault rotate-master-key`: re-wraps every data key (secrets and terminal recordings) and
+/// the key check from `old` to `new` in one transaction. Values are not re-encrypted; envelopes
+/// already under `new` are left alone, so a re-run after an interruption is safe.
+pub async fn rotate_master_key(
+    db: &itmgr_storage::Db,
+    old: &itmgr_vault::KeyRing,
+    new: &itmgr_vault::KeyRing,
+) -> ApiResult<Rotated> {
+    let txn = db.begin().await?;
+    let fail =
+        |what: String| move |e: itmgr_vault::VaultError| ApiError::Internal(format!("{what}: {e}"));
+    let all = repo::all(&txn).await?;
+    for s in &all {
+        let id = s.id.to_string();
+        let env = new
+            .rewrap_from(old, binding(&id, s.kind, s.value_version), &s.envelope)
+            .map_err(fail(format!("secret {id}")))?;
+        repo::rewrap(&txn, s.id, &env).await?;
+    }
+    let recordings = itmgr_storage::repo::recordings::all(&txn).await?;
+    for r in &recordings {
+        let id = r.id.to_string();
+        let b = Binding {
+            secret_id: &id,
+            kind: "recording",
+            value_version: 1,
+        };
+        let env = new
+            .rewrap_from(old, b, &r.key)
+            .map_err(fail(format!("recording {id}")))?;
+        itmgr_storage::repo::recordings::rewrap(&txn, r.id, &env).await?;
+    }
+    repo::put_key_check(&txn, &new.key_check()).await?;
+    Event::system("vault.rotate_master_key")
+        .diff(serde_json::json!({
+            "secrets": all.len(), "recordings": recordings.len(),
+            "from_key_id": old.key_id(), "to_key_id": new.key_id(),
+        }))
+        .write(&txn)
+        .await?;
+    commit(txn).await?;
+    Ok(Rotated {
+        secrets: all.len(),
+        recordings: recordings.len(),
+    })
+}
+
 /// `itmgr vault check`: how many secrets decrypt, and the ids of those that do not.
 pub async fn check_all(state: &AppState) -> ApiResult<(usize, Vec<SecretId>)> {
     let all = repo::all(state.db.conn()).await?;

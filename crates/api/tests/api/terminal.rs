@@ -503,6 +503,23 @@ async fn recordings_are_encrypted_listed_played_and_audited() {
     assert!(lines.all(|l| serde_json::from_str::<Value>(l)
         .is_ok_and(|v| v.as_array().is_some_and(|a| a.len() == 3))));
     assert_eq!(audit(&app, &admin, "ssh.recording_view").await.len(), 1);
+    // Master-key rotation re-wraps the recording's key: the new key opens it, the old one no longer does.
+    let old = itmgr_vault::KeyRing::from_master_key(&[7u8; 32]);
+    let new = itmgr_vault::KeyRing::from_master_key(&[8u8; 32]);
+    let rotated = itmgr_api::services::secrets::rotate_master_key(&app.state.db, &old, &new)
+        .await
+        .unwrap();
+    assert_eq!((rotated.secrets, rotated.recordings), (1, 1));
+    let row = itmgr_storage::repo::recordings::find(app.state.db.conn(), id.parse().unwrap())
+        .await
+        .unwrap();
+    let b = || itmgr_vault::Binding {
+        secret_id: &id,
+        kind: "recording",
+        value_version: 1,
+    };
+    assert!(new.open(b(), &row.key).is_ok());
+    assert!(old.open(b(), &row.key).is_err());
     // Operators cannot list or play recordings.
     let operator = app.user_token(&admin, "otto", "operator").await;
     let (status, _) = app.get("/api/v1/terminal/recordings", &operator).await;
