@@ -94,6 +94,9 @@ export type TerminalTicket = Schemas['TerminalTicket'];
 export type HostKeyPrompt = Schemas['HostKeyPrompt'];
 export type HostKeyRecord = Schemas['HostKeyRecord'];
 export type OpenTerminalBody = JsonOf<NonNullable<paths['/api/v1/terminal/sessions']['post']['requestBody']>>;
+export type RecordingInfo = Schemas['RecordingInfo'];
+export type RecordingPage = Schemas['RecordingPage'];
+export type RecordingsQuery = NonNullable<paths['/api/v1/terminal/recordings']['get']['parameters']['query']>;
 export type AcceptHostKeyBody = JsonOf<NonNullable<paths['/api/v1/hosts/{id}/host-key/accept']['post']['requestBody']>>;
 
 /** Every kind of secret, in the order the UI offers them. */

@@ -6,6 +6,7 @@ import { GroupsPage } from '@/features/groups/components/groups-page';
 import { HostDetailPage } from '@/features/hosts/components/host-detail-page';
 import { HostsPage } from '@/features/hosts/components/hosts-page';
 import { ImportPage } from '@/features/hosts/components/import-page';
+import { RecordingsPage } from '@/features/recordings/components/recordings-page';
 import { SecretsPage } from '@/features/secrets/components/secrets-page';
 import { SessionsPage } from '@/features/sessions/components/sessions-page';
 import { SettingsPage } from '@/features/settings/components/settings-page';
@@ -66,6 +67,14 @@ const router = createBrowserRouter([
             element: (
               <RequirePermission permission={PERMISSIONS.terminalOpen}>
                 <TerminalsPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'recordings',
+            element: (
+              <RequirePermission permission={PERMISSIONS.recordingsView}>
+                <RecordingsPage />
               </RequirePermission>
             ),
           },

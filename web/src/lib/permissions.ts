@@ -24,4 +24,5 @@ export const PERMISSIONS = {
   groupsManage: 'groups:manage',
   terminalOpen: 'terminal:open',
   hostKeysManage: 'host_keys:manage',
+  recordingsView: 'recordings:view',
 } as const;

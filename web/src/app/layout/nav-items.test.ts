@@ -21,4 +21,8 @@ describe('sidebar', () => {
   it('shows Groups next to Hosts to anyone who can read hosts', () => {
     expect(visibleNavItems(['hosts:read']).map((i) => i.path)).toEqual(['/hosts', '/groups', '/sessions', '/tokens']);
   });
+  it('shows Recordings only to those who may view recordings', () => {
+    expect(visibleNavItems(['terminal:open', 'recordings:view']).map((i) => i.path)).toEqual(['/terminals', '/recordings', '/sessions', '/tokens']);
+    expect(visibleNavItems(['terminal:open']).map((i) => i.path)).not.toContain('/recordings');
+  });
 });
