@@ -3,7 +3,7 @@
 use super::hosts::{Host, HostFilterParams, HostListParams, HostPage, HostSelection};
 use super::page_type;
 use crate::context::RequestContext;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, Path, Query};
 use crate::services::{self, groups::GroupInput};
 use crate::state::AppState;
@@ -340,7 +340,7 @@ pub async fn preview_rule(
     let page = services::page(Some(b.limit.unwrap_or(20)), None);
     let r = services::groups::preview(&state, cap, b.rule.as_deref(), b.rule_json.as_ref(), page)
         .await?;
-    let view = super::hosts::HostView::load(&state).await?;
+    let view = super::hosts::HostView::load(&state, &r.hosts).await?;
     Ok(axum::Json(match r.rule {
         Err(e) => PreviewResult {
             valid: false,
@@ -541,28 +541,9 @@ pub async fn get_inventory(
     Query(q): Query<InventoryParams>,
 ) -> ApiResult<impl IntoResponse> {
     let cap = p.require::<perm::HostsRead>()?;
-    let split = |s: &Option<String>| -> Vec<String> {
-        s.as_deref()
-            .unwrap_or("")
-            .split(',')
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-            .collect()
-    };
-    let hosts = match &q.hosts {
-        None => None,
-        Some(_) => Some(
-            split(&q.hosts)
-                .iter()
-                .map(|s| {
-                    s.parse::<HostId>()
-                        .map_err(|_| ApiError::BadRequest(format!("{s:?} is not a host id")))
-                })
-                .collect::<ApiResult<Vec<_>>>()?,
-        ),
-    };
-    let inv = services::groups::inventory(&state, cap, &split(&q.groups), hosts).await?;
+    let hosts = super::hosts::host_ids(&q.hosts)?;
+    let inv =
+        services::groups::inventory(&state, cap, &super::hosts::split(&q.groups), hosts).await?;
     let (mime, ext, body) = match q.format.unwrap_or_default() {
         AnsibleFormat::Json => (
             "application/json",

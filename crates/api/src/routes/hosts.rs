@@ -67,13 +67,18 @@ pub(crate) struct HostView {
 }
 
 impl HostView {
-    pub(crate) async fn load(state: &AppState) -> ApiResult<Self> {
+    /// Settings and the names of the credentials `hosts` use (one small query, not every secret:
+    /// this runs on every list request).
+    pub(crate) async fn load(state: &AppState, hosts: &[HostRow]) -> ApiResult<Self> {
         let (settings, _) = state.inventory_settings().await?;
-        let credentials = itmgr_storage::repo::secrets::all(state.db.conn())
+        let mut ids: Vec<itmgr_domain::SecretId> =
+            hosts.iter().filter_map(|h| h.credential_id).collect();
+        ids.sort();
+        ids.dedup();
+        let credentials = itmgr_storage::repo::secrets::names(state.db.conn(), &ids)
             .await?
             .into_iter()
-            .filter(|s| s.kind == itmgr_domain::SecretKind::SshCredential)
-            .map(|s| (s.id.as_uuid(), s.name))
+            .map(|(id, name)| (id.as_uuid(), name))
             .collect();
         Ok(Self {
             settings,
@@ -193,7 +198,23 @@ pub struct HostFilterParams {
     pub ids: Option<String>,
 }
 
-fn split(s: &Option<String>) -> Vec<String> {
+/// A comma-separated list of host ids from the query (`None` when the parameter is absent).
+pub(crate) fn host_ids(s: &Option<String>) -> ApiResult<Option<Vec<HostId>>> {
+    s.as_ref()
+        .map(|_| {
+            split(s)
+                .iter()
+                .map(|v| {
+                    v.parse::<HostId>()
+                        .map_err(|_| ApiError::BadRequest(format!("{v:?} is not a host id")))
+                })
+                .collect()
+        })
+        .transpose()
+}
+
+/// A comma-separated query value as its non-empty, trimmed parts.
+pub(crate) fn split(s: &Option<String>) -> Vec<String> {
     s.as_deref()
         .unwrap_or("")
         .split(',')
@@ -209,18 +230,7 @@ impl HostFilterParams {
             .iter()
             .map(|s| s.parse::<HostStatus>())
             .collect::<Result<_, _>>()?;
-        let ids = match &self.ids {
-            None => None,
-            Some(_) => Some(
-                split(&self.ids)
-                    .iter()
-                    .map(|s| {
-                        s.parse::<HostId>()
-                            .map_err(|_| ApiError::BadRequest(format!("{s:?} is not a host id")))
-                    })
-                    .collect::<ApiResult<_>>()?,
-            ),
-        };
+        let ids = host_ids(&self.ids)?;
         Ok(HostFilter {
             q: self.q.clone(),
             status,
@@ -303,7 +313,7 @@ pub(crate) async fn host_page(
     facets: itmgr_storage::repo::hosts::Facets,
     page: itmgr_storage::PageRequest,
 ) -> ApiResult<HostPage> {
-    let view = HostView::load(state).await?;
+    let view = HostView::load(state, &hosts.items).await?;
     Ok(HostPage {
         items: hosts.items.into_iter().map(|h| view.host(h)).collect(),
         total: hosts.total,
@@ -327,7 +337,11 @@ pub async fn get_host(
 ) -> ApiResult<axum::Json<Host>> {
     let cap = p.require::<perm::HostsRead>()?;
     let host = services::hosts::get(&state, cap, id).await?;
-    Ok(axum::Json(HostView::load(&state).await?.host(host)))
+    Ok(axum::Json(
+        HostView::load(&state, std::slice::from_ref(&host))
+            .await?
+            .host(host),
+    ))
 }
 
 /// A new host.
@@ -382,7 +396,11 @@ pub async fn create_host(
     let host = services::hosts::create(&state, cap, &ctx, body.into()).await?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(HostView::load(&state).await?.host(host)),
+        axum::Json(
+            HostView::load(&state, std::slice::from_ref(&host))
+                .await?
+                .host(host),
+        ),
     ))
 }
 
@@ -458,7 +476,11 @@ pub async fn update_host(
         }
     })
     .await?;
-    Ok(axum::Json(HostView::load(&state).await?.host(host)))
+    Ok(axum::Json(
+        HostView::load(&state, std::slice::from_ref(&host))
+            .await?
+            .host(host),
+    ))
 }
 
 /// Deletes a host.

@@ -295,6 +295,27 @@ pub async fn delete(db: &impl ConnectionTrait, id: SecretId) -> Result<()> {
     Ok(())
 }
 
+/// Names of the given secrets (for display next to the things that use them); unknown ids are absent.
+pub async fn names(
+    db: &impl ConnectionTrait,
+    ids: &[SecretId],
+) -> Result<std::collections::HashMap<SecretId, String>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .column(Column::Name)
+        .filter(Column::Id.is_in(ids.iter().map(|i| i.as_uuid())))
+        .into_tuple::<(uuid::Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, name)| (SecretId::from_uuid(id), name))
+        .collect())
+}
+
 /// Every secret, for `vault check` and rotation (the vault is small: thousands, not millions).
 pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Secret>> {
     Entity::find()

@@ -1,7 +1,8 @@
 import { vi } from 'vitest';
 import type { Group, Host, HostPage, PreviewResult, RuleHints } from '@/api/types';
+import { json } from '@/testing/fixtures';
 
-export const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+export { json, makeHost } from '@/testing/fixtures';
 
 export function makeGroup(patch: Partial<Group> = {}): Group {
   return {
@@ -15,33 +16,6 @@ export function makeGroup(patch: Partial<Group> = {}): Group {
     member_count: 1,
     parents: [],
     children: [],
-    created_at: '2025-01-01T00:00:00Z',
-    updated_at: '2025-01-01T00:00:00Z',
-    version: 1,
-    ...patch,
-  };
-}
-
-export function makeHost(patch: Partial<Host> = {}): Host {
-  return {
-    id: 'h1',
-    name: 'web-01',
-    address: '10.0.0.11',
-    port: 22,
-    os: 'linux',
-    environment: 'prod',
-    description: '',
-    tags: { role: 'web' },
-    status: 'unknown',
-    effective_check_method: 'tcp',
-    check_method: null,
-    credential_id: null,
-    credential_name: null,
-    last_check_at: null,
-    latency_ms: null,
-    last_error: null,
-    host_key_fingerprint: null,
-    legacy_ssh: false,
     created_at: '2025-01-01T00:00:00Z',
     updated_at: '2025-01-01T00:00:00Z',
     version: 1,
