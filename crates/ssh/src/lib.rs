@@ -373,12 +373,14 @@ impl Session {
         Err(SshError::AuthFailed(creds.username.clone()))
     }
 
-    /// Closes the connection politely.
+    /// Closes the connection politely, without waiting more than a second on a peer that has
+    /// stopped answering.
     pub async fn close(self) {
-        let _ = self
-            .handle
-            .disconnect(Disconnect::ByApplication, "", "en")
-            .await;
+        let _ = tokio::time::timeout(
+            Duration::from_secs(1),
+            self.handle.disconnect(Disconnect::ByApplication, "", "en"),
+        )
+        .await;
     }
 }
 

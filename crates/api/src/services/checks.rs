@@ -230,13 +230,24 @@ async fn write_results(
                 _ => break,
             }
         }
-        let updates = match store_batch(&db, &batch).await {
-            Ok(u) => u,
-            Err(e) => {
-                tracing::warn!(error = %e, checks = batch.len(), "storing check results failed");
-                continue;
+        // A write can lose a race with another writer (SQLite reports a busy snapshot when a
+        // transaction that began by reading tries to write): retry rather than drop results.
+        let mut attempt = 0;
+        let updates = loop {
+            match store_batch(&db, &batch).await {
+                Ok(u) => break Some(u),
+                Err(e) if attempt < 5 => {
+                    attempt += 1;
+                    tracing::debug!(error = %e, attempt, "storing check results, retrying");
+                    tokio::time::sleep(Duration::from_millis(20 * attempt)).await;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, checks = batch.len(), "storing check results failed");
+                    break None;
+                }
             }
         };
+        let Some(updates) = updates else { continue };
         for u in updates {
             counter.inc();
             let _ = events.send(u);
@@ -288,7 +299,18 @@ async fn check_one(state: &AppState, id: HostId) -> ApiResult<()> {
     };
     let (settings, _) = state.inventory_settings().await?;
     let policy = policy(state).await?;
-    let outcome = probe(state, &host, &settings, &policy).await;
+    // Every stage has its own timeout; this bound makes sure no check can outlive its slot.
+    let limit = Duration::from_secs(u64::from(settings.check_timeout_seconds.max(1)) * 3 + 2);
+    let method = settings.method_for(host.check_method, host.environment.as_deref());
+    let result = tokio::time::timeout(limit, probe(state, &host, &settings, &policy))
+        .await
+        .unwrap_or_else(|_| {
+            outcome(
+                method,
+                Err(format!("the check did not finish within {limit:?}")),
+                false,
+            )
+        });
     let tx = state
         .checker
         .results
@@ -299,7 +321,7 @@ async fn check_one(state: &AppState, id: HostId) -> ApiResult<()> {
         let _ = tx.send(Finished {
             id,
             name: host.name,
-            outcome,
+            outcome: result,
         });
     }
     Ok(())
