@@ -4,7 +4,9 @@
 // host to the inventory whose status check result arrives live over Server-Sent Events, and
 // creating a dynamic group by typing its rule, with a live match count, then seeing its member;
 // then a web SSH terminal to a real OpenSSH sshd started here (127.0.0.77, like the Rust test
-// fleet): accept the host key, run a command, reload and find the output again after resuming.
+// fleet): accept the host key, run a command, reload and find the output again after resuming;
+// with terminal recording turned on, a recorded session is listed on the Recordings page and its
+// player replays the command's output, also after seeking with the slider.
 // Running as root creates the sshd's test user (itmgrtest) when it is missing.
 //
 //   ITMGR_BIN=target/release/itmgr npm run e2e
@@ -36,6 +38,9 @@ const CSP =
 const SSH_USER = 'itmgrtest';
 const SSH_PASSWORD = 'itmgr-Fleet-pass-7';
 const SSH_IP = '127.0.0.77';
+// Typed into the recorded session: the screen shows the command as typed, only its output has the marker.
+const REC_MARKER_CMD = 'rec-$((4000+321))-marker';
+const REC_MARKER = 'rec-4321-marker';
 
 const results = [];
 let server;
@@ -190,6 +195,20 @@ async function waitForScreen(page, text, timeout = 15_000) {
   await page.waitForFunction((t) => (document.querySelector('[data-testid="terminal-view"] .xterm-rows')?.textContent ?? '').includes(t), text, { timeout });
 }
 
+/** The text on the screen of the recording player's terminal. */
+async function recordingText(page) {
+  return page.evaluate(() => (document.querySelector('[data-testid="recording-terminal"] .xterm-rows')?.textContent ?? '').replace(/\u00a0/g, ' '));
+}
+
+/** Waits until the recording player's screen has (or, with `present` false, no longer has) `text`. */
+async function waitForRecording(page, text, present, timeout = 15_000) {
+  await page.waitForFunction(
+    ([t, want]) => (document.querySelector('[data-testid="recording-terminal"] .xterm-rows')?.textContent ?? '').replace(/\u00a0/g, ' ').includes(t) === want,
+    [text, present],
+    { timeout },
+  );
+}
+
 /** Runs the steps in order; once one fails, the rest (which depend on it) are counted as failed. */
 async function runSteps(page, steps) {
   let broken = null;
@@ -311,6 +330,10 @@ async function main() {
   page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
 
   const byTestId = (id) => page.locator(`[data-testid="${id}"]`);
+  /** The terminal session recorded by the recording steps (its recording has the same id). */
+  let recordedSession = null;
+  /** The player's screen at the end of playback. */
+  let endScreen = '';
 
   await runSteps(page, [
     [
@@ -649,6 +672,101 @@ async function main() {
         await byTestId('terminal-overlay').waitFor({ timeout: 15_000 });
         await page.locator('[data-testid="terminal-status"][data-status="ended"]').waitFor();
         await byTestId('terminal-open-again').waitFor();
+      },
+    ],
+    [
+      'turn terminal recording on (API)',
+      async () => {
+        const settings = await apiCall('GET', '/api/v1/inventory/settings');
+        const saved = await apiCall('PUT', '/api/v1/inventory/settings', { ...settings, terminal_recording: true });
+        if (saved.terminal_recording !== true) throw new Error(`the setting reads ${JSON.stringify(saved.terminal_recording)} after saving`);
+      },
+    ],
+    [
+      'a recorded session: open again, run a command, exit',
+      async () => {
+        const ended = await byTestId('terminal-view').getAttribute('data-session-id');
+        await byTestId('terminal-open-again').click();
+        // The page selects the new session by its id in the address (`?s=`).
+        await page.waitForURL((u) => ![null, ended].includes(u.searchParams.get('s')), { timeout: 30_000 });
+        recordedSession = new URL(page.url()).searchParams.get('s');
+        await page.locator(`[data-testid="terminal-view"][data-session-id="${recordedSession}"][data-status="connected"]`).waitFor({ timeout: 30_000 });
+        await waitForScreen(page, '$');
+        await page.locator('[data-testid="terminal-view"] .xterm').click();
+        // The screen shows the command as typed; only its output has the marker itself.
+        await page.keyboard.type(`echo ${REC_MARKER_CMD}`, { delay: 10 });
+        await page.keyboard.press('Enter');
+        await waitForScreen(page, REC_MARKER);
+        await page.keyboard.type('exit', { delay: 10 });
+        await page.keyboard.press('Enter');
+        await page.locator('[data-testid="terminal-status"][data-status="ended"]').waitFor({ timeout: 15_000 });
+      },
+    ],
+    [
+      'the Recordings page lists the finished recording',
+      async () => {
+        // The session task seals the recording just after the session ends.
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+          const list = await apiCall('GET', '/api/v1/terminal/recordings');
+          const rec = list.items.find((r) => r.id === recordedSession);
+          if (rec?.ended_at) break;
+          if (Date.now() > deadline) throw new Error(`recording ${recordedSession} not finished: ${JSON.stringify(list.items)}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        await byTestId('nav-recordings').click();
+        await page.waitForURL((u) => u.pathname === '/recordings');
+        const row = page.locator('[data-testid="recording-row"]').filter({ has: byTestId(`recording-open-${recordedSession}`) });
+        await row.waitFor();
+        const text = await row.innerText();
+        if (!text.includes('e2e-ssh') || !text.includes(ADMIN)) throw new Error(`row does not show the host and user: ${JSON.stringify(text)}`);
+        if (/In progress/.test(text)) throw new Error(`the finished recording is shown in progress: ${JSON.stringify(text)}`);
+        const rows = await page.locator('[data-testid="recording-row"]').count();
+        if (rows !== 1) throw new Error(`${rows} recordings listed; only the session opened after turning recording on should be`);
+      },
+    ],
+    [
+      'the player replays the recorded output',
+      async () => {
+        await byTestId(`recording-open-${recordedSession}`).click();
+        await byTestId('recording-player').waitFor();
+        await page.locator('[data-testid="recording-terminal"] .xterm-rows').waitFor();
+        const title = await page.locator('.mantine-Modal-title').innerText();
+        if (!title.includes('e2e-ssh') || !title.includes(ADMIN)) throw new Error(`player title reads ${JSON.stringify(title)}`);
+        // Before playing, the screen is empty.
+        if ((await recordingText(page)).includes(REC_MARKER)) throw new Error('the marker is shown before playing');
+        await byTestId('recording-speed').getByText('4×', { exact: true }).click();
+        await byTestId('recording-play').click();
+        await waitForRecording(page, REC_MARKER, true);
+        if ((await recordingText(page)).includes(REC_MARKER_CMD) === false) throw new Error('the typed command is missing from the replay');
+        // Playback stops at the end, showing the full duration.
+        await page.locator('[data-testid="recording-play"][aria-label="Play"]').waitFor({ timeout: 15_000 });
+        const [at, total] = (await byTestId('recording-time').innerText()).split('/').map((s) => s.trim());
+        if (at !== total) throw new Error(`playback stopped at ${at} of ${total}`);
+        endScreen = await recordingText(page);
+      },
+    ],
+    [
+      'seeking with the slider rewinds and replays the screen',
+      async () => {
+        const thumb = byTestId('recording-player').locator('.mantine-Slider-thumb');
+        await thumb.focus();
+        await page.keyboard.press('Home');
+        await waitForRecording(page, REC_MARKER, false);
+        const at = (await byTestId('recording-time').innerText()).split('/')[0].trim();
+        if (at !== '0:00') throw new Error(`after Home the position reads ${at}`);
+        // Dragging the thumb to the far end of the track shows the last frame again.
+        const track = await byTestId('recording-seek').boundingBox();
+        const box = await thumb.boundingBox();
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(track.x + track.width + 40, box.y + box.height / 2, { steps: 5 });
+        await page.mouse.up();
+        await waitForRecording(page, REC_MARKER, true);
+        const screen = await recordingText(page);
+        if (screen !== endScreen) throw new Error(`the end of the track shows another screen than the end of playback: ${JSON.stringify(screen.trim())} vs ${JSON.stringify(endScreen.trim())}`);
+        await page.keyboard.press('Escape');
+        await byTestId('recording-player').waitFor({ state: 'detached' });
       },
     ],
     [

@@ -53,6 +53,7 @@ fn fields(i: usize) -> HostFields {
         credential_id: None,
         check_method: None,
         legacy_ssh: false,
+        terminal_recording: Default::default(),
     }
 }
 

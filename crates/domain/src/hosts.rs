@@ -274,6 +274,31 @@ str_enum!(
 );
 
 str_enum!(
+    /// Whether a host's terminal sessions are recorded.
+    #[derive(Default)]
+    TerminalRecording, "terminal_recording" {
+        /// As the global setting says.
+        #[default]
+        Default => "default",
+        /// Always, whatever the global setting.
+        On => "on",
+        /// Never, whatever the global setting.
+        Off => "off",
+    }
+);
+
+impl TerminalRecording {
+    /// The override: `None` defers to the global setting.
+    pub fn forced(self) -> Option<bool> {
+        match self {
+            TerminalRecording::Default => None,
+            TerminalRecording::On => Some(true),
+            TerminalRecording::Off => Some(false),
+        }
+    }
+}
+
+str_enum!(
     /// How a group gets its members.
     GroupKind, "kind" {
         /// An explicit list.
@@ -342,8 +367,10 @@ pub struct InventorySettings {
     pub terminal_idle_timeout_minutes: u32,
     /// Longest a web terminal may stay open, in minutes (0: no limit).
     pub terminal_max_duration_minutes: u32,
-    /// Record terminal sessions (output and resizes, encrypted).
+    /// Record terminal sessions (output and resizes, encrypted); hosts may override.
     pub terminal_recording: bool,
+    /// Recordings also hold what users type (passwords typed at prompts included: off by default).
+    pub terminal_record_input: bool,
 }
 
 impl Default for InventorySettings {
@@ -363,6 +390,7 @@ impl Default for InventorySettings {
             terminal_idle_timeout_minutes: 30,
             terminal_max_duration_minutes: 480,
             terminal_recording: false,
+            terminal_record_input: false,
         }
     }
 }

@@ -10,7 +10,7 @@ mod values;
 
 pub use hosts::{
     CheckMethod, GroupKind, GroupName, HostAddress, HostName, HostStatus, InventorySettings, Label,
-    Port,
+    Port, TerminalRecording,
 };
 pub use ids::{ApiTokenId, GroupId, HostId, SecretId, SessionId, UserId};
 pub use policy::{Cidr, TargetDenied, TargetPolicy, TargetRule, DEFAULT_DENY};

@@ -6,11 +6,12 @@
 //! vault in memory only and are zeroed when dropped.
 
 use itmgr_domain::{HostAddress, TargetPolicy};
+use russh::client::AuthResult;
 use russh::client::{self, Handle};
 use russh::keys::{
     decode_secret_key, HashAlg, PrivateKeyWithHashAlg, PublicKey, PublicKeyOrCertificate,
 };
-use russh::Disconnect;
+use russh::{Disconnect, MethodKind};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -318,23 +319,41 @@ impl Session {
         self.first_use
     }
 
-    /// Logs in: the private key first when there is one, then the password.
+    /// Logs in: the private key first when there is one, then the password. A server that wants
+    /// keyboard-interactive answers (MFA, or a password it only takes that way) is a failure here:
+    /// those prompts are for a person, see [`Session::login`].
     pub async fn authenticate(
         &mut self,
         creds: &Credentials,
         timeout: Duration,
     ) -> Result<(), SshError> {
-        tokio::time::timeout(timeout, self.authenticate_inner(creds))
+        match self.login(creds, timeout).await? {
+            Login::Done(_) => Ok(()),
+            Login::KeyboardInteractive { .. } => Err(SshError::AuthFailed(creds.username.clone())),
+        }
+    }
+
+    /// Logs in with the credential (key first, then password); when the server then asks for
+    /// keyboard-interactive authentication, says so instead of failing, so the caller can forward
+    /// the prompts to the user ([`Session::kbd_start`]). Prompts are never auto-answered.
+    pub async fn login(
+        &mut self,
+        creds: &Credentials,
+        timeout: Duration,
+    ) -> Result<Login, SshError> {
+        tokio::time::timeout(timeout, self.login_inner(creds))
             .await
             .map_err(|_| SshError::Timeout("authentication", timeout))?
     }
 
-    async fn authenticate_inner(&mut self, creds: &Credentials) -> Result<(), SshError> {
+    async fn login_inner(&mut self, creds: &Credentials) -> Result<Login, SshError> {
         if creds.private_key.is_none() && creds.password.is_none() {
             return Err(SshError::BadCredential(
                 "the credential has neither a password nor a key".into(),
             ));
         }
+        let mut outcome = None;
+        let mut accepted = None;
         if let Some(text) = &creds.private_key {
             let key =
                 decode_secret_key(text.trim(), creds.passphrase.as_deref().map(|p| p.as_str()))
@@ -358,8 +377,16 @@ impl Session {
                 )
                 .await?;
             if res.success() {
-                return Ok(());
+                return Ok(Login::Done("publickey"));
             }
+            if let AuthResult::Failure {
+                partial_success: true,
+                ..
+            } = &res
+            {
+                accepted = Some("publickey");
+            }
+            outcome = Some(res);
         }
         if let Some(pw) = &creds.password {
             let res = self
@@ -367,10 +394,48 @@ impl Session {
                 .authenticate_password(creds.username.clone(), pw.as_str())
                 .await?;
             if res.success() {
-                return Ok(());
+                return Ok(Login::Done("password"));
             }
+            if let AuthResult::Failure {
+                partial_success: true,
+                ..
+            } = &res
+            {
+                accepted = Some("password");
+            }
+            outcome = Some(res);
         }
-        Err(SshError::AuthFailed(creds.username.clone()))
+        match outcome {
+            Some(AuthResult::Failure {
+                remaining_methods, ..
+            }) if remaining_methods.contains(&MethodKind::KeyboardInteractive) => {
+                Ok(Login::KeyboardInteractive { after: accepted })
+            }
+            _ => Err(SshError::AuthFailed(creds.username.clone())),
+        }
+    }
+
+    /// Starts keyboard-interactive authentication for `user`.
+    pub async fn kbd_start(&mut self, user: &str) -> Result<KbdStep, SshError> {
+        let r = self
+            .handle
+            .authenticate_keyboard_interactive_start(user, None)
+            .await?;
+        Ok(KbdStep::from(r))
+    }
+
+    /// Answers the prompts of the last [`KbdStep::Prompts`], in order.
+    pub async fn kbd_respond(
+        &mut self,
+        answers: Vec<Zeroizing<String>>,
+    ) -> Result<KbdStep, SshError> {
+        // russh takes owned strings; the copies live only until they are encoded and sent.
+        let plain = answers.iter().map(|a| a.as_str().to_owned()).collect();
+        let r = self
+            .handle
+            .authenticate_keyboard_interactive_respond(plain)
+            .await?;
+        Ok(KbdStep::from(r))
     }
 
     /// Closes the connection politely, without waiting more than a second on a peer that has
@@ -381,6 +446,81 @@ impl Session {
             self.handle.disconnect(Disconnect::ByApplication, "", "en"),
         )
         .await;
+    }
+}
+
+/// The result of [`Session::login`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Login {
+    /// Logged in with the named method (`publickey` or `password`).
+    Done(&'static str),
+    /// The server wants keyboard-interactive answers from a person, possibly `after` a method that
+    /// already succeeded partially (e.g. a key, then a one-time code).
+    KeyboardInteractive {
+        /// The method that was accepted as a first factor, if any.
+        after: Option<&'static str>,
+    },
+}
+
+/// One prompt of a keyboard-interactive request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KbdPrompt {
+    /// The text to show, e.g. `Password: ` or `Verification code: `.
+    pub prompt: String,
+    /// Whether the answer may be echoed as it is typed.
+    pub echo: bool,
+}
+
+/// A step of keyboard-interactive authentication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KbdStep {
+    /// Logged in.
+    Success,
+    /// Refused; `more` when the answers were accepted but the server wants another round.
+    Failure {
+        /// Partial success with keyboard-interactive still possible.
+        more: bool,
+    },
+    /// The server asks; answer with [`Session::kbd_respond`] (an empty list of prompts is valid
+    /// and is answered with no answers).
+    Prompts {
+        /// The request's name (often empty).
+        name: String,
+        /// Instructions to show (often empty).
+        instructions: String,
+        /// The questions.
+        prompts: Vec<KbdPrompt>,
+    },
+}
+
+impl From<russh::client::KeyboardInteractiveAuthResponse> for KbdStep {
+    fn from(r: russh::client::KeyboardInteractiveAuthResponse) -> Self {
+        use russh::client::KeyboardInteractiveAuthResponse as R;
+        match r {
+            R::Success => KbdStep::Success,
+            R::Failure {
+                remaining_methods,
+                partial_success,
+            } => KbdStep::Failure {
+                more: partial_success
+                    && remaining_methods.contains(&MethodKind::KeyboardInteractive),
+            },
+            R::InfoRequest {
+                name,
+                instructions,
+                prompts,
+            } => KbdStep::Prompts {
+                name,
+                instructions,
+                prompts: prompts
+                    .into_iter()
+                    .map(|p| KbdPrompt {
+                        prompt: p.prompt,
+                        echo: p.echo,
+                    })
+                    .collect(),
+            },
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! The SSH client against real sshd processes on loopback.
 
 use itmgr_domain::{HostAddress, TargetPolicy};
-use itmgr_ssh::{connect, connect_with, Credentials, SshError, Timeouts};
+use itmgr_ssh::{connect, connect_with, Credentials, KbdStep, Login, SshError, Timeouts};
 use itmgr_testfleet::{client_keys, closed_port, Fleet, Silent, KEY_PASSPHRASE, PASSWORD, USER};
 use std::time::Duration;
 use zeroize::Zeroizing;
@@ -144,5 +144,75 @@ async fn legacy_algorithms_are_offered_only_when_asked() {
     let out = s.exec("echo legacy-ok", None).await.unwrap();
     assert_eq!(out.stdout, b"legacy-ok\n");
     assert_eq!(out.exit_status, Some(0));
+    s.close().await;
+}
+
+#[tokio::test]
+async fn keyboard_interactive_prompts_are_handed_to_the_caller_not_answered() {
+    let fleet = Fleet::start_with(1, itmgr_testfleet::KEY_THEN_KBD_INTERACTIVE);
+    let h = &fleet.hosts[0];
+    let policy = TargetPolicy::default();
+    let keys = client_keys();
+    // The credential holds the password too: it must not be used to answer the prompt.
+    let c = creds(Some(PASSWORD), Some(&keys.ed25519));
+    let mut s = connect(&policy, &addr(h.ip), h.port, None, t())
+        .await
+        .unwrap();
+    let login = s.login(&c, Duration::from_secs(10)).await.unwrap();
+    assert_eq!(
+        login,
+        Login::KeyboardInteractive {
+            after: Some("publickey")
+        }
+    );
+    let KbdStep::Prompts { prompts, .. } = s.kbd_start(USER).await.unwrap() else {
+        panic!("expected prompts");
+    };
+    assert_eq!(prompts.len(), 1, "{prompts:?}");
+    assert!(
+        prompts[0].prompt.to_lowercase().contains("password"),
+        "{prompts:?}"
+    );
+    assert!(!prompts[0].echo);
+    let mut step = s
+        .kbd_respond(vec![Zeroizing::new(PASSWORD.to_owned())])
+        .await
+        .unwrap();
+    // OpenSSH's PAM conversation ends with a request of no prompts, answered with no answers.
+    while let KbdStep::Prompts { prompts, .. } = &step {
+        assert!(prompts.is_empty(), "{step:?}");
+        step = s.kbd_respond(vec![]).await.unwrap();
+    }
+    assert_eq!(step, KbdStep::Success);
+    let out = s.exec("echo mfa-ok", None).await.unwrap();
+    assert_eq!(out.stdout, b"mfa-ok\n");
+    s.close().await;
+
+    // A wrong answer is refused; `authenticate` (no person to ask) fails plainly.
+    let mut s = connect(&policy, &addr(h.ip), h.port, None, t())
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.login(&c, Duration::from_secs(10)).await,
+        Ok(Login::KeyboardInteractive { .. })
+    ));
+    let step = s.kbd_start(USER).await.unwrap();
+    assert!(matches!(step, KbdStep::Prompts { .. }));
+    let step = s
+        .kbd_respond(vec![Zeroizing::new("wrong".into())])
+        .await
+        .unwrap();
+    assert!(
+        matches!(step, KbdStep::Failure { .. } | KbdStep::Prompts { .. }),
+        "{step:?}"
+    );
+    s.close().await;
+    let mut s = connect(&policy, &addr(h.ip), h.port, None, t())
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.authenticate(&c, Duration::from_secs(10)).await,
+        Err(SshError::AuthFailed(_))
+    ));
     s.close().await;
 }

@@ -297,7 +297,8 @@ impl Fleet {
         Self::start_with(n, "")
     }
 
-    /// Starts `n` sshd hosts with extra `sshd_config` lines (e.g. old algorithms only).
+    /// Starts `n` sshd hosts with extra `sshd_config` lines (e.g. old algorithms only), which take
+    /// precedence over the defaults.
     pub fn start_with(n: usize, extra_config: &str) -> Fleet {
         ensure_prerequisites();
         let keys = client_keys();
@@ -318,8 +319,10 @@ impl Fleet {
             fs::write(hdir.join("authorized_keys"), &keys.authorized).expect("authorized_keys");
             let ip = next_ip();
             let port = free_port(ip);
+            // sshd keeps the first value of each keyword: the extra lines come first to override.
             let config = format!(
-                "ListenAddress {ip}:{port}\n\
+                "{extra_config}\n\
+                 ListenAddress {ip}:{port}\n\
                  HostKey {hd}/ssh_host_ed25519_key\n\
                  PidFile none\n\
                  AuthorizedKeysFile {hd}/authorized_keys .ssh/authorized_keys\n\
@@ -334,7 +337,7 @@ impl Fleet {
                  MaxStartups 1000:30:1000\n\
                  MaxAuthTries 10\n\
                  LogLevel ERROR\n\
-                 Subsystem sftp internal-sftp\n{extra_config}",
+                 Subsystem sftp internal-sftp\n",
                 hd = hdir.display()
             );
             fs::write(hdir.join("sshd_config"), config).expect("sshd_config");
@@ -351,6 +354,12 @@ impl Fleet {
         Fleet { hosts, _dir: dir }
     }
 }
+
+/// `sshd_config` lines for a host that wants a key and then keyboard-interactive answers (the
+/// system's PAM asks for the account password: [`PASSWORD`]), as an MFA set-up does.
+pub const KEY_THEN_KBD_INTERACTIVE: &str = "UsePAM yes\n\
+     KbdInteractiveAuthentication yes\n\
+     AuthenticationMethods publickey,keyboard-interactive\n";
 
 /// A TCP listener that accepts connections and never says a word (an SSH check times out on it).
 pub struct Silent {

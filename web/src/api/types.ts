@@ -109,6 +109,8 @@ export const ROLES = ['admin', 'operator', 'viewer'] as const satisfies readonly
 
 export const HOST_STATUSES = ['online', 'offline', 'unknown'] as const satisfies readonly HostStatus[];
 export const CHECK_METHODS = ['ping', 'tcp', 'ssh'] as const satisfies readonly CheckMethod[];
+export type TerminalRecording = Schemas['TerminalRecording'];
+export const TERMINAL_RECORDING_MODES = ['default', 'on', 'off'] as const satisfies readonly TerminalRecording[];
 export const INVENTORY_FORMATS = ['csv', 'json', 'yaml', 'ansible_ini', 'ansible_yaml'] as const satisfies readonly InventoryFormat[];
 export const IMPORT_ACTIONS = ['create', 'update', 'unchanged', 'reject'] as const satisfies readonly ImportAction[];
 export const HOST_SORT_FIELDS = [

@@ -237,6 +237,8 @@ const en = {
     value: 'Value',
   },
   hosts: {
+    recordingModes: { default: 'As the global setting', on: 'Always record', off: 'Never record' },
+    terminalRecordingHint: 'Overrides the global "Record terminal sessions" setting for this host.',
     legacySshHint: 'Only for old devices: also offers SHA-1 key exchange, CBC ciphers and SHA-1 MACs, which are weak. Leave off unless the host cannot connect otherwise.',
     groups: {
       title: 'Groups',
@@ -294,6 +296,7 @@ const en = {
     methodValue: 'Method: {{method}}',
     errorValue: 'Error: {{error}}',
     fields: {
+      terminalRecording: 'Terminal recording',
       legacySsh: 'Allow legacy SSH algorithms',
       name: 'Name',
       address: 'Address',
@@ -847,6 +850,15 @@ const en = {
       deny: 'Denied targets',
       denyHint: 'One per line; checked before the allow list.',
       invalidTargets: 'Not a CIDR, IP, host name or *.domain: {{entries}}',
+      terminalTitle: 'Web terminal',
+      terminalIdle: 'Idle timeout (minutes)',
+      terminalIdleHint: 'A terminal with no input for this long is closed (0: never).',
+      terminalMax: 'Maximum session length (minutes)',
+      terminalMaxHint: 'Sessions are closed after this long (0: no limit).',
+      terminalRecording: 'Record terminal sessions',
+      terminalRecordingHint: 'Output and resizes, encrypted; admins can play them back (audited). Hosts can override this.',
+      terminalRecordInput: 'Also record keystrokes',
+      terminalRecordInputHint: 'Includes anything typed at password prompts inside the shell. Answers to the login prompts are never recorded.',
     },
   },
 } as const;

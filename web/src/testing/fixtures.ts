@@ -24,6 +24,7 @@ export function makeHost(patch: Partial<Host> = {}): Host {
     last_error: null,
     host_key_fingerprint: null,
     legacy_ssh: false,
+    terminal_recording: 'default',
     created_at: '2025-01-01T00:00:00Z',
     updated_at: '2025-01-01T00:00:00Z',
     version: 1,

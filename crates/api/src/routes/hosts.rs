@@ -13,7 +13,7 @@ use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
 use itmgr_auth::perm;
-use itmgr_domain::{CheckMethod, HostId, HostStatus, InventorySettings};
+use itmgr_domain::{CheckMethod, HostId, HostStatus, InventorySettings, TerminalRecording};
 use itmgr_inventory::Format;
 use itmgr_storage::repo::hosts::{Host as HostRow, HostFilter, HostSort, StatusEvent};
 use serde::{Deserialize, Serialize};
@@ -52,6 +52,8 @@ pub struct Host {
     pub host_key_fingerprint: Option<String>,
     /// Legacy SSH algorithms (SHA-1 key exchange, CBC ciphers) are offered to this host.
     pub legacy_ssh: bool,
+    /// Terminal recording for this host: `default` (the global setting), `on` or `off`.
+    pub terminal_recording: TerminalRecording,
     pub created_by: Option<Uuid>,
     pub updated_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
@@ -109,6 +111,7 @@ impl HostView {
             last_error: h.last_error,
             host_key_fingerprint: h.host_key_fingerprint,
             legacy_ssh: h.legacy_ssh,
+            terminal_recording: h.terminal_recording,
             created_by: h.created_by.map(|u| u.as_uuid()),
             updated_by: h.updated_by.map(|u| u.as_uuid()),
             created_at: h.created_at,
@@ -364,6 +367,9 @@ pub struct CreateHostRequest {
     /// Offer legacy SSH algorithms (SHA-1 key exchange, CBC ciphers, SHA-1 MACs) for an old device.
     #[serde(default)]
     pub legacy_ssh: bool,
+    /// Record terminal sessions: `default` (the global setting), `on` or `off`.
+    #[serde(default)]
+    pub terminal_recording: TerminalRecording,
 }
 
 impl From<CreateHostRequest> for HostInput {
@@ -379,6 +385,7 @@ impl From<CreateHostRequest> for HostInput {
             credential: b.credential.filter(|c| !c.trim().is_empty()),
             check_method: b.check_method,
             legacy_ssh: b.legacy_ssh,
+            terminal_recording: b.terminal_recording,
         }
     }
 }
@@ -428,6 +435,8 @@ pub struct UpdateHostRequest {
     pub clear_check_method: bool,
     /// Offer legacy SSH algorithms to this host.
     pub legacy_ssh: Option<bool>,
+    /// Record terminal sessions: `default` (the global setting), `on` or `off`.
+    pub terminal_recording: Option<TerminalRecording>,
 }
 
 /// Changes a host.
@@ -473,6 +482,9 @@ pub async fn update_host(
         }
         if let Some(v) = b.legacy_ssh {
             i.legacy_ssh = v;
+        }
+        if let Some(v) = b.terminal_recording {
+            i.terminal_recording = v;
         }
     })
     .await?;
@@ -967,6 +979,10 @@ pub struct InventorySettingsBody {
     /// directory, viewable by admins (audited).
     #[serde(default)]
     pub terminal_recording: bool,
+    /// Recordings also hold keystrokes (including anything typed at password prompts in the
+    /// shell; answers to the host's login prompts are never recorded).
+    #[serde(default)]
+    pub terminal_record_input: bool,
     /// Send back on update; a stale one gets 409 (0 before the first save).
     pub version: i64,
 }
@@ -993,6 +1009,7 @@ impl InventorySettingsBody {
             terminal_idle_timeout_minutes: s.terminal_idle_timeout_minutes,
             terminal_max_duration_minutes: s.terminal_max_duration_minutes,
             terminal_recording: s.terminal_recording,
+            terminal_record_input: s.terminal_record_input,
             version,
         }
     }
@@ -1033,6 +1050,7 @@ pub async fn update_inventory_settings(
         terminal_idle_timeout_minutes: b.terminal_idle_timeout_minutes,
         terminal_max_duration_minutes: b.terminal_max_duration_minutes,
         terminal_recording: b.terminal_recording,
+        terminal_record_input: b.terminal_record_input,
     };
     Ok(axum::Json(InventorySettingsBody::from_parts(
         services::hosts::update_settings(&state, cap, &ctx, b.version, s).await?,

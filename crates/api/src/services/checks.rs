@@ -397,6 +397,7 @@ pub async fn test_connection(
         updated_at: now,
         version: 0,
         legacy_ssh: fields.legacy_ssh,
+        terminal_recording: fields.terminal_recording,
     };
     Ok(probe(state, &host, &settings, &policy).await)
 }

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use itmgr_auth::{perm, Capability};
 use itmgr_domain::{
     CheckMethod, HostAddress, HostId, HostName, InventorySettings, Label, Port, SecretId,
-    SecretKind, TagKey, TargetPolicy,
+    SecretKind, TagKey, TargetPolicy, TerminalRecording,
 };
 use itmgr_inventory::{ExportHost, Format, HostRecord};
 use itmgr_storage::repo::hosts::{
@@ -34,6 +34,8 @@ pub struct HostInput {
     pub check_method: Option<CheckMethod>,
     /// Also offer legacy SSH algorithms (old devices).
     pub legacy_ssh: bool,
+    /// Record its terminal sessions: as the global setting says, always or never.
+    pub terminal_recording: TerminalRecording,
 }
 
 /// The compiled target policy from the current settings plus this server's own socket.
@@ -141,6 +143,7 @@ pub async fn parse_fields(
             credential_id,
             check_method: input.check_method,
             legacy_ssh: input.legacy_ssh,
+            terminal_recording: input.terminal_recording,
         }),
         (Err(ApiError::Validation(m)), ..) => Err(m),
         _ => Err(BTreeMap::from([(
@@ -157,6 +160,7 @@ fn audit_view(h: &Host) -> serde_json::Value {
         "credential_id": h.credential_id.map(|c| c.to_string()),
         "check_method": h.check_method.map(|m| m.as_str()),
         "legacy_ssh": h.legacy_ssh,
+        "terminal_recording": h.terminal_recording.as_str(),
     })
 }
 
@@ -238,6 +242,7 @@ pub fn input_of(h: &Host, credential_name: Option<String>) -> HostInput {
         credential: credential_name.or_else(|| h.credential_id.map(|c| c.to_string())),
         check_method: h.check_method,
         legacy_ssh: h.legacy_ssh,
+        terminal_recording: h.terminal_recording,
     }
 }
 
@@ -519,6 +524,7 @@ fn input_from_record(r: &HostRecord) -> Result<HostInput, BTreeMap<String, Strin
         credential: r.credential.clone(),
         check_method,
         legacy_ssh: false,
+        terminal_recording: TerminalRecording::Default,
     })
 }
 
@@ -647,6 +653,7 @@ pub async fn import(
                 // Files do not carry this flag: an import keeps what the host has.
                 let mut fields = fields;
                 fields.legacy_ssh = before.legacy_ssh;
+                fields.terminal_recording = before.terminal_recording;
                 line.changes = field_changes(before, &fields);
                 if line.changes.is_empty() {
                     line.action = ImportAction::Unchanged;

@@ -1,4 +1,5 @@
-//! Terminal session recordings (off by default): asciicast v2 (output and resizes, never input),
+//! Terminal session recordings (off by default, globally or per host): asciicast v2 (output and
+//! resizes; keystrokes only when the setting asks for them, and never the answers to login prompts),
 //! encrypted in chunks under a per-recording data key that the vault seals, stored under the data
 //! directory. Viewing one is permission-checked and audited.
 
@@ -45,6 +46,8 @@ pub struct Recorder {
     buf: Vec<u8>,
     started: Instant,
     bytes: u64,
+    /// Keystrokes are recorded too.
+    input: bool,
 }
 
 fn path_of(state: &AppState, id: Uuid) -> Option<PathBuf> {
@@ -56,17 +59,19 @@ fn path_of(state: &AppState, id: Uuid) -> Option<PathBuf> {
 }
 
 impl Recorder {
-    /// Starts recording when the setting is on and a recordings directory is configured.
+    /// Starts recording when the host's override, else the global setting, says so and a
+    /// recordings directory is configured.
     pub async fn start(
         state: &AppState,
         id: Uuid,
         host: (HostId, &str),
         user: (UserId, &str),
-        cols: u16,
-        rows: u16,
+        (cols, rows): (u16, u16),
+        host_override: Option<bool>,
     ) -> ApiResult<Option<Recorder>> {
         let (settings, _) = state.inventory_settings().await?;
-        let Some(path) = path_of(state, id).filter(|_| settings.terminal_recording) else {
+        let on = host_override.unwrap_or(settings.terminal_recording);
+        let Some(path) = path_of(state, id).filter(|_| on) else {
             return Ok(None);
         };
         if let Some(dir) = path.parent() {
@@ -105,6 +110,7 @@ impl Recorder {
             buf: Vec::new(),
             started: Instant::now(),
             bytes: 0,
+            input: settings.terminal_record_input,
         };
         let header = serde_json::json!({
             "version": 2, "width": cols, "height": rows, "timestamp": Utc::now().timestamp(),
@@ -129,6 +135,13 @@ impl Recorder {
     pub fn output(&mut self, data: &[u8]) {
         self.bytes += data.len() as u64;
         self.event("o", &String::from_utf8_lossy(data));
+    }
+
+    /// Keystrokes (recorded only when the setting asks for them).
+    pub fn input(&mut self, data: &[u8]) {
+        if self.input {
+            self.event("i", &String::from_utf8_lossy(data));
+        }
     }
 
     /// A terminal resize.

@@ -315,12 +315,13 @@ pub async fn open(
     let policy = super::hosts::policy(state).await?;
     let (settings, _) = state.inventory_settings().await?;
     let timeout = Duration::from_secs(u64::from(settings.check_timeout_seconds.max(5)));
-    let mut session = itmgr_ssh::connect(
+    let mut session = itmgr_ssh::connect_with(
         &policy,
         &address,
         host.port,
         host.host_key.as_deref(),
         Timeouts::all(timeout),
+        host.legacy_ssh,
     )
     .await
     .map_err(ssh_error)?;
@@ -347,23 +348,7 @@ pub async fn open(
             .await?;
     }
     let creds = super::secrets::ssh_credentials(state, credential).await?;
-    let auth_method = if creds.private_key.is_some() {
-        "publickey"
-    } else {
-        "password"
-    };
-    session
-        .authenticate(&creds, timeout)
-        .await
-        .map_err(ssh_error)?;
-    let (reader, writer) = session
-        .shell(
-            "xterm-256color",
-            u32::from(cols.max(10)),
-            u32::from(rows.max(2)),
-        )
-        .await
-        .map_err(ssh_error)?;
+    let login = session.login(&creds, timeout).await.map_err(ssh_error)?;
     let (input_tx, input_rx) = mpsc::channel(64);
     let term = Arc::new(Term {
         id: Uuid::now_v7(),
@@ -389,48 +374,295 @@ pub async fn open(
         input: input_tx,
         attach_gen: AtomicU64::new(0),
     });
-    Event::new(ctx, Some(cap.principal()), "ssh.session_start")
-        .target("host", host.id, Some(&host.name))
-        .diff(serde_json::json!({
-            "session": term.id, "address": host.address, "port": host.port, "login": creds.username,
-            "host_key_fingerprint": key.fingerprint, "auth_method": auth_method,
-            "credential_id": credential.to_string(), "cols": cols, "rows": rows,
-        }))
-        .write(state.db.conn())
-        .await?;
     drop(creds);
+    let start = Start {
+        principal: cap.principal().clone(),
+        ctx: ctx.clone(),
+        address: host.address.clone(),
+        port: host.port,
+        fingerprint: key.fingerprint.clone(),
+        recording: host.terminal_recording.forced(),
+        limits: (
+            Duration::from_secs(u64::from(settings.terminal_idle_timeout_minutes) * 60),
+            Duration::from_secs(u64::from(settings.terminal_max_duration_minutes) * 60),
+        ),
+    };
+    match login {
+        itmgr_ssh::Login::Done(method) => {
+            // The common case opens the shell before answering, so a failure is this request's error.
+            let shell = begin(state, &term, &session, &start, method, (cols, rows)).await?;
+            register(state, &term);
+            tokio::spawn(run(
+                state.clone(),
+                term.clone(),
+                session,
+                shell,
+                input_rx,
+                start,
+            ));
+        }
+        itmgr_ssh::Login::KeyboardInteractive { after } => {
+            // The host asks questions only a person can answer (a one-time code, a password it
+            // takes only this way): the session opens now and the prompts appear in the terminal.
+            register(state, &term);
+            tokio::spawn(interactive(
+                state.clone(),
+                term.clone(),
+                session,
+                input_rx,
+                start,
+                after,
+                (cols, rows),
+            ));
+        }
+    }
+    let ticket = state.terminals.issue(term.id);
+    Ok(Ok(Opened {
+        term,
+        ticket,
+        host_key_fingerprint: key.fingerprint,
+    }))
+}
+
+/// What the session task needs to know to start the shell and audit it.
+struct Start {
+    principal: itmgr_auth::Principal,
+    ctx: RequestContext,
+    address: String,
+    port: u16,
+    fingerprint: String,
+    /// The host's recording override (`None`: the global setting).
+    recording: Option<bool>,
+    /// Idle timeout and maximum duration (zero: none).
+    limits: (Duration, Duration),
+}
+
+type Shell = (
+    itmgr_ssh::ShellReader,
+    itmgr_ssh::ShellWriter,
+    Option<super::recordings::Recorder>,
+);
+
+fn register(state: &AppState, term: &Arc<Term>) {
     state
         .terminals
         .sessions
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .insert(term.id, term.clone());
-    let ticket = state.terminals.issue(term.id);
+}
+
+/// Opens the PTY shell of a logged-in session, audits the start and starts the recording.
+async fn begin(
+    state: &AppState,
+    term: &Term,
+    session: &itmgr_ssh::Session,
+    start: &Start,
+    auth_method: &str,
+    (cols, rows): (u16, u16),
+) -> ApiResult<Shell> {
+    let (reader, writer) = session
+        .shell(
+            "xterm-256color",
+            u32::from(cols.max(10)),
+            u32::from(rows.max(2)),
+        )
+        .await
+        .map_err(ssh_error)?;
+    Event::new(&start.ctx, Some(&start.principal), "ssh.session_start")
+        .target("host", term.host_id, Some(&term.host_name))
+        .diff(serde_json::json!({
+            "session": term.id, "address": start.address, "port": start.port, "login": term.login,
+            "host_key_fingerprint": start.fingerprint, "auth_method": auth_method,
+            "credential_id": term.credential_id.to_string(), "cols": cols, "rows": rows,
+        }))
+        .write(state.db.conn())
+        .await?;
     let recorder = super::recordings::Recorder::start(
         state,
         term.id,
-        (host.id, &host.name),
-        (cap.principal().user_id, &cap.principal().username),
-        cols,
-        rows,
+        (term.host_id, &term.host_name),
+        (start.principal.user_id, &start.principal.username),
+        (cols, rows),
+        start.recording,
     )
     .await?;
-    let idle = Duration::from_secs(u64::from(settings.terminal_idle_timeout_minutes) * 60);
-    let max = Duration::from_secs(u64::from(settings.terminal_max_duration_minutes) * 60);
-    tokio::spawn(run(
-        state.clone(),
-        term.clone(),
-        (session, reader, writer),
-        input_rx,
-        (idle, max),
-        ctx.clone(),
-        recorder,
-    ));
-    Ok(Ok(Opened {
-        term,
-        ticket,
-        host_key_fingerprint: key.fingerprint,
-    }))
+    Ok((reader, writer, recorder))
+}
+
+/// How long a person has to answer the host's keyboard-interactive questions.
+const ANSWER_WITHIN: Duration = Duration::from_secs(120);
+
+/// Runs keyboard-interactive authentication through the terminal, then the shell.
+async fn interactive(
+    state: AppState,
+    term: Arc<Term>,
+    mut session: itmgr_ssh::Session,
+    mut input: mpsc::Receiver<Input>,
+    start: Start,
+    after: Option<&'static str>,
+    mut size: (u16, u16),
+) {
+    let asked = ask(&term, &mut session, &mut input, &mut size).await;
+    let method = match after {
+        Some("publickey") => "publickey+keyboard-interactive",
+        Some(_) => "password+keyboard-interactive",
+        None => "keyboard-interactive",
+    };
+    let shell = match asked {
+        Ok(()) => begin(&state, &term, &session, &start, method, size)
+            .await
+            .map_err(|e| {
+                tracing::warn!(error = %e, session = %term.id, "terminal shell could not be opened");
+                "the shell could not be opened".to_owned()
+            }),
+        Err(why) => Err(why),
+    };
+    match shell {
+        Ok(shell) => run(state, term, session, shell, input, start).await,
+        Err(reason) => {
+            term.push_output(format!("\r\n{reason}\r\n").as_bytes());
+            session.close().await;
+            let _ = Event::new(&start.ctx, Some(&start.principal), "ssh.login_failed")
+                .target("host", term.host_id, Some(&term.host_name))
+                .diff(serde_json::json!({
+                    "session": term.id, "address": start.address, "login": term.login,
+                    "auth_method": method, "reason": reason,
+                }))
+                .write(state.db.conn())
+                .await;
+            term.close(Closed {
+                reason,
+                exit_status: None,
+            });
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            state.terminals.remove(term.id);
+        }
+    }
+}
+
+/// The keyboard-interactive conversation: each prompt is written to the terminal and its answer
+/// read from what the user types (echoed only when the host allows). Answers live only in memory.
+async fn ask(
+    term: &Term,
+    session: &mut itmgr_ssh::Session,
+    input: &mut mpsc::Receiver<Input>,
+    size: &mut (u16, u16),
+) -> Result<(), String> {
+    let deadline = Instant::now() + ANSWER_WITHIN;
+    let lost = |e: SshError| format!("authentication failed: {e}");
+    let mut step = session.kbd_start(&term.login).await.map_err(lost)?;
+    let mut rounds = 0;
+    loop {
+        step = match step {
+            itmgr_ssh::KbdStep::Success => return Ok(()),
+            itmgr_ssh::KbdStep::Failure { more: true } if rounds < 5 => {
+                rounds += 1;
+                session.kbd_start(&term.login).await.map_err(lost)?
+            }
+            itmgr_ssh::KbdStep::Failure { .. } => {
+                return Err("the host refused the answers".to_owned())
+            }
+            itmgr_ssh::KbdStep::Prompts {
+                name,
+                instructions,
+                prompts,
+            } => {
+                for text in [name, instructions] {
+                    if !text.trim().is_empty() {
+                        term.push_output(format!("{}\r\n", printable(&text)).as_bytes());
+                    }
+                }
+                let mut answers = Vec::with_capacity(prompts.len());
+                for p in prompts {
+                    term.push_output(printable(&p.prompt).as_bytes());
+                    answers.push(read_line(term, input, p.echo, deadline, size).await?);
+                }
+                session.kbd_respond(answers).await.map_err(lost)?
+            }
+        };
+    }
+}
+
+/// A host's text without control characters (it goes to the user's terminal), lines as CRLF.
+fn printable(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect::<String>()
+        .replace('\n', "\r\n")
+}
+
+/// Reads one answer typed in the terminal: Enter ends it, Backspace and Ctrl+U edit it, Ctrl+C
+/// cancels; escape sequences (arrows, function keys) are ignored.
+async fn read_line(
+    term: &Term,
+    input: &mut mpsc::Receiver<Input>,
+    echo: bool,
+    deadline: Instant,
+    size: &mut (u16, u16),
+) -> Result<zeroize::Zeroizing<String>, String> {
+    let mut line = zeroize::Zeroizing::new(Vec::<u8>::new());
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        let data = tokio::select! {
+            msg = input.recv() => match msg {
+                Some(Input::Data(d)) => d,
+                Some(Input::Resize(c, r)) => {
+                    *size = (c, r);
+                    continue;
+                }
+                Some(Input::Close(why)) => return Err(why),
+                None => return Err("the server is shutting down".to_owned()),
+            },
+            _ = tick.tick() => {
+                if Instant::now() > deadline {
+                    return Err("no answer in time".to_owned());
+                }
+                if term.lock().detached_since.is_some_and(|d| d.elapsed() > GRACE) {
+                    return Err("the browser did not come back within the grace period".to_owned());
+                }
+                continue;
+            }
+        };
+        let data = zeroize::Zeroizing::new(data);
+        if data.first() == Some(&0x1b) {
+            continue;
+        }
+        for &b in data.iter() {
+            match b {
+                b'\r' | b'\n' => {
+                    term.push_output(b"\r\n");
+                    let text = String::from_utf8_lossy(&line).into_owned();
+                    return Ok(zeroize::Zeroizing::new(text));
+                }
+                0x03 => {
+                    term.push_output(b"^C");
+                    return Err("authentication canceled".to_owned());
+                }
+                0x7f | 0x08 => {
+                    // Remove one UTF-8 character.
+                    while let Some(last) = line.pop() {
+                        if last & 0xc0 != 0x80 {
+                            break;
+                        }
+                    }
+                    if echo {
+                        term.push_output(b"\x08 \x08");
+                    }
+                }
+                0x15 => line.clear(),
+                b if b < 0x20 => {}
+                b => {
+                    if line.len() < 1024 {
+                        line.push(b);
+                        if echo {
+                            term.push_output(&[b]);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A new ticket to reattach to one's own open session.
@@ -475,16 +707,13 @@ pub async fn close(
 async fn run(
     state: AppState,
     term: Arc<Term>,
-    (session, mut reader, writer): (
-        itmgr_ssh::Session,
-        itmgr_ssh::ShellReader,
-        itmgr_ssh::ShellWriter,
-    ),
+    session: itmgr_ssh::Session,
+    (mut reader, writer, mut recorder): Shell,
     mut input: mpsc::Receiver<Input>,
-    (idle, max): (Duration, Duration),
-    ctx: RequestContext,
-    mut recorder: Option<super::recordings::Recorder>,
+    start: Start,
 ) {
+    let (idle, max) = start.limits;
+    let ctx = start.ctx;
     let started = Instant::now();
     let mut acks = term.acks.subscribe();
     let mut tick = tokio::time::interval(Duration::from_secs(5));
@@ -508,6 +737,9 @@ async fn run(
             },
             msg = input.recv() => match msg {
                 Some(Input::Data(d)) => {
+                    if let Some(r) = recorder.as_mut() {
+                        r.input(&d);
+                    }
                     if writer.write(&d).await.is_err() {
                         break "the connection to the host was lost".to_owned();
                     }
@@ -604,12 +836,13 @@ pub async fn accept_host_key(
         .map_err(super::not_found("host"))?;
     let address = HostAddress::parse(&host.address)?;
     let policy = super::hosts::policy(state).await?;
-    let session = itmgr_ssh::connect(
+    let session = itmgr_ssh::connect_with(
         &policy,
         &address,
         host.port,
         None,
         Timeouts::all(Duration::from_secs(10)),
+        host.legacy_ssh,
     )
     .await
     .map_err(ssh_error)?;

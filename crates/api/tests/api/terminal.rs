@@ -525,3 +525,198 @@ async fn recordings_are_encrypted_listed_played_and_audited() {
     let (status, _) = app.get("/api/v1/terminal/recordings", &operator).await;
     assert_eq!(status, 403);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyboard_interactive_prompts_are_answered_by_the_user_in_the_terminal() {
+    let fleet = Fleet::start_with(1, itmgr_testfleet::KEY_THEN_KBD_INTERACTIVE);
+    let h = &fleet.hosts[0];
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let admin = app.admin_token().await;
+    let keys = itmgr_testfleet::client_keys();
+    for body in [
+        json!({ "name": "mfa-key", "kind": "ssh_key", "value": keys.ed25519 }),
+        json!({ "name": "mfa", "kind": "ssh_credential", "username": USER, "key_secret": "mfa-key" }),
+    ] {
+        let (status, s) = app.post("/api/v1/secrets", &admin, body).await;
+        assert_eq!(status, 201, "{s}");
+    }
+    let (status, host) = app
+        .post("/api/v1/hosts", &admin, json!({ "name": "mfa", "address": h.ip.to_string(), "port": h.port, "credential": "mfa", "terminal_recording": "on" }))
+        .await;
+    assert_eq!(status, 201, "{host}");
+    assert_eq!(host["terminal_recording"], "on");
+    let host = host["id"].as_str().unwrap().to_owned();
+    let (_, prompt) = open(&app, &admin, &host, None).await;
+    let fp = prompt["fingerprint"].as_str().unwrap().to_owned();
+
+    // The key is accepted, then the host asks a question: it appears in the terminal, typed
+    // characters of a secret answer are not echoed, and the answer opens the shell.
+    let (status, session) = open(&app, &admin, &host, Some(&fp)).await;
+    assert_eq!(status, 201, "{session}");
+    let mut ws = connect(&app, None).await.unwrap();
+    hello(&mut ws, 0, session["ticket"].as_str().unwrap()).await;
+    read_until(&mut ws, "assword", true).await;
+    input(&mut ws, PASSWORD).await;
+    input(&mut ws, "\r").await;
+    input(&mut ws, "echo mfa-$((40+2))\n").await;
+    let (_, _, text) = read_until(&mut ws, "mfa-42", true).await;
+    assert!(!text.contains(PASSWORD), "the answer was echoed: {text:?}");
+    let starts = audit(&app, &admin, "ssh.session_start").await;
+    assert_eq!(
+        starts[0]["diff"]["auth_method"], "publickey+keyboard-interactive",
+        "{starts:?}"
+    );
+    let id = session["id"].as_str().unwrap().to_owned();
+    let (status, _) = json_of(
+        app.call(
+            Method::DELETE,
+            &format!("/api/v1/terminal/sessions/{id}"),
+            Some(&admin),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 204);
+
+    // The host's "on" overrides the global "off"; the answer to the login prompt is not in it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, list) = app.get("/api/v1/terminal/recordings", &admin).await;
+        if list["items"][0]["ended_at"].is_string() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no recording: {list}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let cast = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/terminal/recordings/{id}"),
+            Some(&admin),
+            None,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(cast.contains("mfa-42"), "{cast}");
+    assert!(!cast.contains(PASSWORD));
+    assert!(!cast.contains("\"i\""), "keystrokes are off by default");
+
+    // A wrong answer: the session ends with the reason, audited as a failed login.
+    let (status, session) = open(&app, &admin, &host, None).await;
+    assert_eq!(status, 201, "{session}");
+    let mut ws = connect(&app, None).await.unwrap();
+    hello(&mut ws, 0, session["ticket"].as_str().unwrap()).await;
+    read_until(&mut ws, "assword", true).await;
+    input(&mut ws, "wrong-answer\r").await;
+    // PAM may ask again; a Ctrl+C cancels.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let reason = loop {
+        let msg = tokio::time::timeout(deadline - Instant::now(), ws.next())
+            .await
+            .expect("the session never ended")
+            .expect("socket closed")
+            .unwrap();
+        let Message::Binary(b) = msg else { continue };
+        match b[0] {
+            0x01 if String::from_utf8_lossy(&b[9..]).contains("assword") => {
+                input(&mut ws, "\u{3}").await
+            }
+            0x06 => break String::from_utf8_lossy(&b[1..]).into_owned(),
+            _ => {}
+        }
+    };
+    assert!(
+        reason.contains("refused") || reason.contains("canceled"),
+        "{reason}"
+    );
+    let failed = audit(&app, &admin, "ssh.login_failed").await;
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(!failed[0].to_string().contains("wrong-answer"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_can_opt_out_of_recording_and_keystrokes_are_recorded_only_when_asked() {
+    let fleet = Fleet::start(1);
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let admin = app.admin_token().await;
+    let host = setup(&app, &admin, &fleet).await;
+    let (_, mut s) = app.get("/api/v1/inventory/settings", &admin).await;
+    s["terminal_recording"] = json!(true);
+    s["terminal_record_input"] = json!(true);
+    let (status, body) = json_of(
+        app.call(
+            Method::PUT,
+            "/api/v1/inventory/settings",
+            Some(&admin),
+            Some(s),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, prompt) = open(&app, &admin, &host, None).await;
+    let fp = prompt["fingerprint"].as_str().unwrap().to_owned();
+    let mut version = app.get(&format!("/api/v1/hosts/{host}"), &admin).await.1["version"].clone();
+    for (mode, recorded) in [("default", true), ("off", false)] {
+        let (status, h) = json_of(
+            app.call(
+                Method::PATCH,
+                &format!("/api/v1/hosts/{host}"),
+                Some(&admin),
+                Some(json!({ "version": version, "terminal_recording": mode })),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 200, "{h}");
+        version = h["version"].clone();
+        let (status, session) = open(&app, &admin, &host, Some(&fp)).await;
+        assert_eq!(status, 201, "{session}");
+        let id = session["id"].as_str().unwrap().to_owned();
+        let mut ws = connect(&app, None).await.unwrap();
+        hello(&mut ws, 0, session["ticket"].as_str().unwrap()).await;
+        input(&mut ws, "echo typed-$((6*7))\n").await;
+        read_until(&mut ws, "typed-42", true).await;
+        input(&mut ws, "exit\n").await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while app
+            .state
+            .terminals
+            .get(id.parse().unwrap())
+            .is_some_and(|t| t.closed().is_none())
+        {
+            assert!(Instant::now() < deadline, "the session did not end");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let (status, cast) = app
+            .get(&format!("/api/v1/terminal/recordings/{id}"), &admin)
+            .await;
+        if recorded {
+            assert_eq!(status, 200);
+        } else {
+            assert_eq!(status, 404, "{mode}: {cast}");
+        }
+        if recorded {
+            let text = app
+                .call(
+                    Method::GET,
+                    &format!("/api/v1/terminal/recordings/{id}"),
+                    Some(&admin),
+                    None,
+                )
+                .await
+                .text()
+                .await
+                .unwrap();
+            assert!(
+                text.lines()
+                    .any(|l| l.contains("\"i\"") && l.contains("echo typed")),
+                "keystrokes recorded when asked: {text}"
+            );
+        }
+    }
+}

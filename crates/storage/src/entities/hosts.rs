@@ -26,6 +26,7 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub version: i64,
     pub legacy_ssh: bool,
+    pub terminal_recording: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,7 +9,7 @@ use crate::{Page, PageRequest, Result, StorageError};
 use chrono::{DateTime, Utc};
 use itmgr_domain::{
     CheckMethod, HostAddress, HostId, HostName, HostStatus, InventorySettings, Label, Port,
-    SecretId, UserId,
+    SecretId, TerminalRecording, UserId,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, NullOrdering, Query};
 use sea_orm::{
@@ -46,6 +46,8 @@ pub struct Host {
     pub version: i64,
     /// Also offer legacy SSH algorithms (old devices).
     pub legacy_ssh: bool,
+    /// Whether its terminal sessions are recorded.
+    pub terminal_recording: TerminalRecording,
 }
 
 impl TryFrom<Model> for Host {
@@ -79,6 +81,10 @@ impl TryFrom<Model> for Host {
             updated_at: m.updated_at,
             version: m.version,
             legacy_ssh: m.legacy_ssh,
+            terminal_recording: m
+                .terminal_recording
+                .parse()
+                .map_err(|_| bad("terminal recording", &m.terminal_recording))?,
         })
     }
 }
@@ -96,6 +102,7 @@ pub struct HostFields {
     pub credential_id: Option<SecretId>,
     pub check_method: Option<CheckMethod>,
     pub legacy_ssh: bool,
+    pub terminal_recording: TerminalRecording,
 }
 
 /// Columns a list can be sorted by.
@@ -287,6 +294,7 @@ pub async fn insert(db: &impl ConnectionTrait, f: HostFields, by: Option<UserId>
         updated_at: Set(now),
         version: Set(1),
         legacy_ssh: Set(f.legacy_ssh),
+        terminal_recording: Set(f.terminal_recording.as_str().to_owned()),
     }
     .insert(db)
     .await
@@ -340,6 +348,7 @@ pub async fn insert_many(
                 updated_at: Set(now),
                 version: Set(1),
                 legacy_ssh: Set(f.legacy_ssh),
+                terminal_recording: Set(f.terminal_recording.as_str().to_owned()),
             });
         }
         Entity::insert_many(models)
@@ -530,6 +539,10 @@ pub async fn update(
             Expr::value(f.check_method.map(|m| m.as_str().to_owned())),
         )
         .col_expr(Column::LegacySsh, Expr::value(f.legacy_ssh))
+        .col_expr(
+            Column::TerminalRecording,
+            Expr::value(f.terminal_recording.as_str()),
+        )
         .filter(Column::Id.eq(id.as_uuid()))
         .filter(Column::Version.eq(version));
     if endpoint_changed {

@@ -1099,6 +1099,8 @@ export interface components {
             tags?: {
                 [key: string]: string;
             };
+            /** @description Record terminal sessions: `default` (the global setting), `on` or `off`. */
+            terminal_recording?: components["schemas"]["TerminalRecording"];
         };
         /** @description A new secret. */
         CreateSecretRequest: components["schemas"]["SecretValueInput"] & {
@@ -1250,6 +1252,8 @@ export interface components {
             tags: {
                 [key: string]: string;
             };
+            /** @description Terminal recording for this host: `default` (the global setting), `on` or `off`. */
+            terminal_recording: components["schemas"]["TerminalRecording"];
             /** Format: date-time */
             updated_at: string;
             /** Format: uuid */
@@ -1438,6 +1442,11 @@ export interface components {
              * @description Longest a web terminal stays open, in minutes (0: no limit; at most 10080).
              */
             terminal_max_duration_minutes?: number;
+            /**
+             * @description Recordings also hold keystrokes (including anything typed at password prompts in the
+             *     shell; answers to the host's login prompts are never recorded).
+             */
+            terminal_record_input?: boolean;
             /**
              * @description Record terminal sessions: output and resizes (never keystrokes), encrypted under the data
              *     directory, viewable by admins (audited).
@@ -1827,6 +1836,11 @@ export interface components {
             key: string;
             values: string[];
         };
+        /**
+         * @description Whether a host's terminal sessions are recorded.
+         * @enum {string}
+         */
+        TerminalRecording: "default" | "on" | "off";
         /** @description An open terminal. */
         TerminalSession: {
             /** Format: uuid */
@@ -1903,6 +1917,7 @@ export interface components {
             tags?: {
                 [key: string]: string;
             } | null;
+            terminal_recording?: null | components["schemas"]["TerminalRecording"];
             /**
              * Format: int64
              * @description The version read; a stale one gets 409.

@@ -1,8 +1,8 @@
-import { Alert, Button, Checkbox, Group, Modal, NumberInput, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconPlugConnected } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import type { Host } from '@/api/types';
+import { TERMINAL_RECORDING_MODES, type Host, type TerminalRecording } from '@/api/types';
 import { TagsEditor } from '@/components/forms/tags-editor';
 import { isApiError } from '@/lib/api-error';
 import { applyFieldErrors } from '@/lib/form-errors';
@@ -96,6 +96,16 @@ export function HostFormModal({ host, onClose, onSaved }: { host?: Host; onClose
             color="orange"
             data-testid="host-legacy-ssh"
             {...form.getInputProps('legacy_ssh', { type: 'checkbox' })}
+          />
+          <Select
+            label={t('hosts.fields.terminalRecording')}
+            description={t('hosts.terminalRecordingHint')}
+            data={TERMINAL_RECORDING_MODES.map((m) => ({ value: m, label: t(`hosts.recordingModes.${m}`) }))}
+            allowDeselect={false}
+            maw={360}
+            data-testid="host-terminal-recording"
+            value={form.values.terminal_recording}
+            onChange={(v) => form.setFieldValue('terminal_recording', (v ?? 'default') as TerminalRecording)}
           />
           <Textarea label={t('hosts.fields.description')} autosize minRows={2} maxRows={6} name="description" {...form.getInputProps('description')} />
           <TagsEditor rows={form.values.tags} errors={form.errors} onChange={(rows) => form.setFieldValue('tags', rows)} />

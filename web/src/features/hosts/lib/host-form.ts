@@ -14,6 +14,7 @@ export function hostToForm(h: Host): HostFormValues {
     credential: h.credential_id ?? '',
     check_method: h.check_method ?? 'default',
     legacy_ssh: h.legacy_ssh,
+    terminal_recording: h.terminal_recording,
   };
 }
 
@@ -29,6 +30,7 @@ export function formToCreate(v: HostFormValues): CreateHostBody {
     credential: v.credential || null,
     check_method: v.check_method === 'default' ? null : v.check_method,
     legacy_ssh: v.legacy_ssh,
+    terminal_recording: v.terminal_recording,
   };
 }
 
@@ -50,5 +52,6 @@ export function formToUpdate(host: Host, v: HostFormValues): UpdateHostBody {
     else body.clear_check_method = true;
   }
   if (next.legacy_ssh !== before.legacy_ssh) body.legacy_ssh = next.legacy_ssh;
+  if (next.terminal_recording !== before.terminal_recording) body.terminal_recording = next.terminal_recording;
   return body;
 }

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { CheckMethod } from '@/api/types';
+import type { CheckMethod, TerminalRecording } from '@/api/types';
 import { addressProblem } from '@/lib/host-address';
 import type { TagRow } from '@/lib/tags';
 
@@ -85,6 +85,7 @@ export type HostFormValues = {
   check_method: CheckMethodChoice;
   /** Offer legacy SSH algorithms (old devices). */
   legacy_ssh: boolean;
+  terminal_recording: TerminalRecording;
 };
 
 export const EMPTY_HOST_FORM: HostFormValues = {
@@ -98,6 +99,7 @@ export const EMPTY_HOST_FORM: HostFormValues = {
   credential: '',
   check_method: 'default',
   legacy_ssh: false,
+  terminal_recording: 'default',
 };
 
 export function hostNameError(t: TFunction, v: string): string | null {

@@ -4,7 +4,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { eventIndexAfter, formatClock, framesUntil, type Asciicast } from '../lib/asciicast';
+import { eventIndexAfter, formatClock, framesUntil, SEEK_STEP, seekMax, seekTarget, type Asciicast } from '../lib/asciicast';
 
 const SPEEDS = ['1', '2', '4'] as const;
 
@@ -25,6 +25,7 @@ export function RecordingPlayer({ cast }: { cast: Asciicast }) {
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState<(typeof SPEEDS)[number]>('1');
   const duration = cast.duration;
+  const sliderMax = seekMax(duration);
 
   useEffect(() => {
     const container = containerRef.current;
@@ -131,14 +132,14 @@ export function RecordingPlayer({ cast }: { cast: Asciicast }) {
         <Slider
           style={{ flex: 1 }}
           min={0}
-          max={Math.max(duration, 0.1)}
-          step={0.1}
-          value={Math.min(shown, Math.max(duration, 0.1))}
+          max={sliderMax}
+          step={SEEK_STEP}
+          value={Math.min(shown, sliderMax)}
           label={(v) => formatClock(v)}
           onChange={setDragTime}
           onChangeEnd={(v) => {
             setDragTime(null);
-            seek(v);
+            seek(seekTarget(v, duration));
           }}
           disabled={duration <= 0}
           aria-label={t('recordings.seek')}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationSeconds, eventIndexAfter, formatClock, framesUntil, parseAsciicast } from './asciicast';
+import { durationSeconds, eventIndexAfter, formatClock, framesUntil, parseAsciicast, seekMax, seekTarget } from './asciicast';
 
 const CAST = [
   '{"version":2,"width":100,"height":30,"timestamp":1700000000}',
@@ -64,5 +64,27 @@ describe('formatting', () => {
     expect(formatClock(3725)).toBe('1:02:05');
     expect(durationSeconds('2024-01-01T00:00:00Z', '2024-01-01T00:01:30Z')).toBe(90);
     expect(durationSeconds('2024-01-01T00:00:00Z', null)).toBeNull();
+  });
+});
+
+describe('seekTarget', () => {
+  it('takes the far end of the track, rounded down to the step, as the end of the recording', () => {
+    // The slider rounds 4.14 s to 4.1 at the end of its track; the last 40 ms must still play.
+    expect(seekTarget(4.1, 4.14)).toBe(4.14);
+    expect(seekTarget(4.14, 4.14)).toBe(4.14);
+    expect(seekTarget(seekMax(0.03), 0.03)).toBe(0.03);
+  });
+
+  it('keeps other positions, clamped to the recording', () => {
+    expect(seekTarget(0, 4.14)).toBe(0);
+    expect(seekTarget(4.0, 4.14)).toBe(4.0);
+    expect(seekTarget(2.5, 4.14)).toBe(2.5);
+    expect(seekTarget(0, 0.03)).toBe(0);
+    expect(seekTarget(-1, 4.14)).toBe(0);
+  });
+
+  it('gives the slider a range even for an empty recording', () => {
+    expect(seekMax(0)).toBeGreaterThan(0);
+    expect(seekMax(12.5)).toBe(12.5);
   });
 });

@@ -94,6 +94,23 @@ export function framesUntil(events: readonly AsciicastEvent[], t: number): { out
   return { output, size };
 }
 
+/** The seek slider's resolution, in seconds. */
+export const SEEK_STEP = 0.1;
+
+/** The seek slider's upper end: the recording's duration (never 0, so the slider has a range). */
+export function seekMax(duration: number): number {
+  return Math.max(duration, SEEK_STEP);
+}
+
+/**
+ * The time to seek to for a slider position. The slider rounds positions to its step, so the far
+ * end of the track can land up to half a step short of the duration (4.1 of 4.14 s) and leave the
+ * last frames unplayed: a position within half a step of the end means the end.
+ */
+export function seekTarget(position: number, duration: number): number {
+  return position >= seekMax(duration) - SEEK_STEP / 2 ? duration : Math.min(Math.max(0, position), duration);
+}
+
 /** `m:ss` or `h:mm:ss`. */
 export function formatClock(seconds: number): string {
   const total = Math.max(0, Math.floor(seconds));

@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Button, Group, NumberInput, Select, SimpleGrid, Skeleton, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { ActionIcon, Alert, Button, Checkbox, Group, NumberInput, Select, SimpleGrid, Skeleton, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQueryClient } from '@tanstack/react-query';
 import { IconAlertTriangle, IconInfoCircle, IconPlus, IconTrash } from '@tabler/icons-react';
@@ -24,6 +24,10 @@ const FIELDS = [
   'environment_check_methods',
   'target_allow',
   'target_deny',
+  'terminal_idle_timeout_minutes',
+  'terminal_max_duration_minutes',
+  'terminal_recording',
+  'terminal_record_input',
 ] as const;
 
 function Form({ settings, canEdit }: { settings: InventorySettings; canEdit: boolean }) {
@@ -166,6 +170,28 @@ function Form({ settings, canEdit }: { settings: InventorySettings; canEdit: boo
             {...form.getInputProps('target_deny')}
           />
         </SimpleGrid>
+        <Title order={4} mt="sm">
+          {t('settings.inventory.terminalTitle')}
+        </Title>
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          {number('terminal_idle_timeout_minutes', t('settings.inventory.terminalIdle'), t('settings.inventory.terminalIdleHint'))}
+          {number('terminal_max_duration_minutes', t('settings.inventory.terminalMax'), t('settings.inventory.terminalMaxHint'))}
+        </SimpleGrid>
+        <Checkbox
+          label={t('settings.inventory.terminalRecording')}
+          description={t('settings.inventory.terminalRecordingHint')}
+          disabled={!canEdit}
+          data-testid="inventory-terminal_recording"
+          {...form.getInputProps('terminal_recording', { type: 'checkbox' })}
+        />
+        <Checkbox
+          label={t('settings.inventory.terminalRecordInput')}
+          description={t('settings.inventory.terminalRecordInputHint')}
+          color="orange"
+          disabled={!canEdit || !form.values.terminal_recording}
+          data-testid="inventory-terminal_record_input"
+          {...form.getInputProps('terminal_record_input', { type: 'checkbox' })}
+        />
         {canEdit ? (
           <Group justify="flex-end">
             <Button type="submit" loading={update.isPending} disabled={!form.isDirty()} data-testid="inventory-save">

@@ -13,6 +13,10 @@ const base: InventoryFormValues = {
   environment_check_methods: [],
   target_allow: '',
   target_deny: '169.254.0.0/16\nmetadata.google.internal',
+  terminal_idle_timeout_minutes: 30,
+  terminal_max_duration_minutes: 480,
+  terminal_recording: false,
+  terminal_record_input: false,
 };
 
 describe('inventory settings validation', () => {
@@ -40,5 +44,16 @@ describe('inventory settings validation', () => {
       target_allow: [],
       version: 3,
     });
+  });
+
+  it('keeps the terminal settings (saving the form must not reset them) and records keystrokes only with recording on', () => {
+    expect(toInventoryBody({ ...base, terminal_idle_timeout_minutes: 0, terminal_recording: true, terminal_record_input: true }, 1)).toMatchObject({
+      terminal_idle_timeout_minutes: 0,
+      terminal_max_duration_minutes: 480,
+      terminal_recording: true,
+      terminal_record_input: true,
+    });
+    expect(toInventoryBody({ ...base, terminal_recording: false, terminal_record_input: true }, 1).terminal_record_input).toBe(false);
+    expect(validateInventoryForm(t, { ...base, terminal_idle_timeout_minutes: 1441 }).terminal_idle_timeout_minutes).toMatch(/0 to 1440/);
   });
 });

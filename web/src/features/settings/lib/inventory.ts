@@ -8,6 +8,8 @@ export const INVENTORY_LIMITS = {
   check_concurrency: { min: 1, max: 2000 },
   check_timeout_seconds: { min: 1, max: 120 },
   status_history_retention_days: { min: 1, max: 3650 },
+  terminal_idle_timeout_minutes: { min: 0, max: 1440 },
+  terminal_max_duration_minutes: { min: 0, max: 10080 },
 } as const;
 
 export type EnvMethodRow = { environment: string; method: CheckMethod };
@@ -22,6 +24,10 @@ export type InventoryFormValues = {
   /** One entry per line. */
   target_allow: string;
   target_deny: string;
+  terminal_idle_timeout_minutes: number | string;
+  terminal_max_duration_minutes: number | string;
+  terminal_recording: boolean;
+  terminal_record_input: boolean;
 };
 
 export function toInventoryForm(s: InventorySettings): InventoryFormValues {
@@ -36,6 +42,10 @@ export function toInventoryForm(s: InventorySettings): InventoryFormValues {
       .map(([environment, method]) => ({ environment, method })),
     target_allow: (s.target_allow ?? []).join('\n'),
     target_deny: (s.target_deny ?? []).join('\n'),
+    terminal_idle_timeout_minutes: s.terminal_idle_timeout_minutes ?? 30,
+    terminal_max_duration_minutes: s.terminal_max_duration_minutes ?? 480,
+    terminal_recording: s.terminal_recording ?? false,
+    terminal_record_input: s.terminal_record_input ?? false,
   };
 }
 
@@ -56,6 +66,10 @@ export function toInventoryBody(v: InventoryFormValues, version: number): Invent
     environment_check_methods: Object.fromEntries(v.environment_check_methods.map((r) => [r.environment.trim().toLowerCase(), r.method])),
     target_allow: splitLines(v.target_allow),
     target_deny: splitLines(v.target_deny),
+    terminal_idle_timeout_minutes: Number(v.terminal_idle_timeout_minutes),
+    terminal_max_duration_minutes: Number(v.terminal_max_duration_minutes),
+    terminal_recording: v.terminal_recording,
+    terminal_record_input: v.terminal_recording && v.terminal_record_input,
     version,
   };
 }
@@ -79,6 +93,8 @@ export function validateInventoryForm(t: TFunction, v: InventoryFormValues): Rec
     check_concurrency: rangeError(t, v.check_concurrency, INVENTORY_LIMITS.check_concurrency),
     check_timeout_seconds: rangeError(t, v.check_timeout_seconds, INVENTORY_LIMITS.check_timeout_seconds),
     status_history_retention_days: rangeError(t, v.status_history_retention_days, INVENTORY_LIMITS.status_history_retention_days),
+    terminal_idle_timeout_minutes: rangeError(t, v.terminal_idle_timeout_minutes, INVENTORY_LIMITS.terminal_idle_timeout_minutes),
+    terminal_max_duration_minutes: rangeError(t, v.terminal_max_duration_minutes, INVENTORY_LIMITS.terminal_max_duration_minutes),
   };
   for (const field of ['target_allow', 'target_deny'] as const) {
     const bad = invalidTargets(v[field]);
