@@ -462,6 +462,10 @@ const en = {
       disconnected: 'Disconnected',
       ended: 'Ended: {{reason}}',
     },
+    notice: {
+      idle: 'No input for a while: this session closes at {{time}} unless you type something.',
+      maxDuration: 'This session reaches its maximum length and closes at {{time}}.',
+    },
     overlay: {
       ended: 'The session ended',
       disconnected: 'The connection was lost',

@@ -6,7 +6,8 @@
 //!   `0x04` ping `[u64 client timestamp]`.
 //! - server → client: `0x01` output `[u64 offset][bytes]`, `0x03` pong
 //!   `[u64 client timestamp][f64 server↔host ms, NaN if unknown]`, `0x05` gap `[u64 from][u64 to]`
-//!   (output that was dropped while away), `0x06` closed `{reason, exit_status}` (JSON), `0x07` error
+//!   (output that was dropped while away), `0x06` closed `{reason, exit_status}` (JSON), `0x08` notice
+//!   `{kind: "idle" | "max_duration", seconds_left}` (JSON: a cut-off is near), `0x07` error
 //!   `{code, message}` (JSON). All integers big-endian.
 
 use crate::context::RequestContext;
@@ -38,6 +39,7 @@ pub mod op {
     pub const GAP: u8 = 0x05;
     pub const CLOSED: u8 = 0x06;
     pub const ERROR: u8 = 0x07;
+    pub const NOTICE: u8 = 0x08;
     pub const HELLO: u8 = 0x10;
 }
 
@@ -264,9 +266,20 @@ async fn serve(state: AppState, socket: WebSocket) {
     let mut send_task = tokio::spawn(async move {
         let mut version = writer_term.subscribe();
         let mut offset = resume;
+        let mut notice_seen = 0;
         loop {
             if !writer_term.is_current(generation) {
                 break; // a newer socket took over
+            }
+            if let Some((n, notice)) = writer_term.notice_after(notice_seen) {
+                notice_seen = n;
+                if sink
+                    .send(json_frame(op::NOTICE, serde_json::json!(notice)))
+                    .await
+                    .is_err()
+                {
+                    break;
+                }
             }
             match writer_term.read_from(offset, 32 * 1024) {
                 Next::Output(at, bytes) => {

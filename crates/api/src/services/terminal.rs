@@ -29,6 +29,10 @@ pub const HIGH_WATER: u64 = 256 * 1024;
 pub const GRACE: Duration = Duration::from_secs(60);
 /// How long a ticket is valid.
 pub const TICKET_TTL: Duration = Duration::from_secs(30);
+/// How long before an idle cut-off the user is warned.
+const WARN_IDLE: Duration = Duration::from_secs(60);
+/// How long before the maximum duration the user is warned.
+const WARN_MAX: Duration = Duration::from_secs(300);
 
 /// Input from the browser to the shell.
 #[derive(Debug)]
@@ -58,6 +62,17 @@ struct State {
     last_input: Instant,
     bytes_in: u64,
     host_latency_ms: Option<f64>,
+    /// The latest warning before a cut-off, numbered so each socket sends it once.
+    notice: Option<(u64, Notice)>,
+}
+
+/// A warning that the session will be cut off.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Notice {
+    /// `idle` (typing anything resets it) or `max_duration`.
+    pub kind: &'static str,
+    /// Seconds until the cut-off.
+    pub seconds_left: u64,
 }
 
 /// One terminal session.
@@ -165,6 +180,19 @@ impl Term {
     /// Server↔host round-trip time, when measured.
     pub fn host_latency_ms(&self) -> Option<f64> {
         self.lock().host_latency_ms
+    }
+
+    /// The latest warning numbered after `seen`, if any.
+    pub fn notice_after(&self, seen: u64) -> Option<(u64, Notice)> {
+        self.lock().notice.clone().filter(|(n, _)| *n > seen)
+    }
+
+    fn warn(&self, notice: Notice) {
+        let mut st = self.lock();
+        let n = st.notice.as_ref().map_or(0, |(n, _)| *n) + 1;
+        st.notice = Some((n, notice));
+        drop(st);
+        self.version.send_modify(|v| *v += 1);
     }
 
     /// Whether the session ended.
@@ -368,6 +396,7 @@ pub async fn open(
             last_input: Instant::now(),
             bytes_in: 0,
             host_latency_ms: None,
+            notice: None,
         }),
         version: watch::channel(0).0,
         acks: watch::channel(0).0,
@@ -719,6 +748,10 @@ async fn run(
     let mut tick = tokio::time::interval(Duration::from_secs(5));
     let mut exit_status = None;
     let mut last_size = (0u16, 0u16);
+    // The input time an idle warning was given for (typing re-arms it), and whether the end of
+    // the maximum duration was announced.
+    let mut idle_warned: Option<Instant> = None;
+    let mut max_warned = false;
     let reason = loop {
         let can_read = {
             let st = term.lock();
@@ -771,6 +804,20 @@ async fn run(
                 }
                 if !max.is_zero() && started.elapsed() > max {
                     break "maximum session duration reached".to_owned();
+                }
+                if !idle.is_zero() && idle_warned != Some(last_input) {
+                    let left = idle.saturating_sub(last_input.elapsed());
+                    if left <= WARN_IDLE {
+                        idle_warned = Some(last_input);
+                        term.warn(Notice { kind: "idle", seconds_left: left.as_secs() });
+                    }
+                }
+                if !max.is_zero() && !max_warned {
+                    let left = max.saturating_sub(started.elapsed());
+                    if left <= WARN_MAX {
+                        max_warned = true;
+                        term.warn(Notice { kind: "max_duration", seconds_left: left.as_secs() });
+                    }
                 }
                 // Access ends with the account or the credential, not at the next login.
                 match itmgr_storage::repo::users::find_by_id(state.db.conn(), term.user_id).await {

@@ -720,3 +720,66 @@ async fn a_host_can_opt_out_of_recording_and_keystrokes_are_recorded_only_when_a
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_terminal_is_warned_then_closed() {
+    let fleet = Fleet::start(1);
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let admin = app.admin_token().await;
+    let host = setup(&app, &admin, &fleet).await;
+    let (_, mut s) = app.get("/api/v1/inventory/settings", &admin).await;
+    s["terminal_idle_timeout_minutes"] = json!(1);
+    let (status, body) = json_of(
+        app.call(
+            Method::PUT,
+            "/api/v1/inventory/settings",
+            Some(&admin),
+            Some(s),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, prompt) = open(&app, &admin, &host, None).await;
+    let (status, session) = open(&app, &admin, &host, prompt["fingerprint"].as_str()).await;
+    assert_eq!(status, 201, "{session}");
+    let mut ws = connect(&app, None).await.unwrap();
+    hello(&mut ws, 0, session["ticket"].as_str().unwrap()).await;
+    let started = Instant::now();
+    let mut notice = None;
+    let reason = loop {
+        let msg = tokio::time::timeout(Duration::from_secs(90), ws.next())
+            .await
+            .expect("the idle session was never closed")
+            .expect("socket closed")
+            .unwrap();
+        let Message::Binary(b) = msg else { continue };
+        match b[0] {
+            0x01 => {
+                let next = u64::from_be_bytes(b[1..9].try_into().unwrap()) + (b.len() - 9) as u64;
+                let mut f = vec![0x03];
+                f.extend_from_slice(&next.to_be_bytes());
+                ws.send(Message::Binary(f.into())).await.unwrap();
+            }
+            0x08 => {
+                let n: Value = serde_json::from_slice(&b[1..]).unwrap();
+                notice.get_or_insert(n);
+            }
+            0x06 => {
+                let c: Value = serde_json::from_slice(&b[1..]).unwrap();
+                break c["reason"].as_str().unwrap().to_owned();
+            }
+            _ => {}
+        }
+    };
+    let notice = notice.expect("no warning before the cut-off");
+    assert_eq!(notice["kind"], "idle");
+    assert!(notice["seconds_left"].as_u64().unwrap() <= 60, "{notice}");
+    assert_eq!(reason, "idle timeout");
+    assert!(
+        started.elapsed() >= Duration::from_secs(55),
+        "closed too early"
+    );
+    let ends = audit(&app, &admin, "ssh.session_end").await;
+    assert_eq!(ends[0]["diff"]["reason"], "idle timeout");
+}

@@ -1,4 +1,4 @@
-import { ActionIcon, Box, Button, Group, Modal, Paper, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Box, Button, Group, Modal, Paper, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { useFullscreen } from '@mantine/hooks';
 import {
   IconArrowDown,
@@ -231,6 +231,13 @@ export function TerminalView({ xs, height, onReopened }: { xs: XtermSession; hei
           ) : null}
         </Group>
       </Group>
+      {snapshot.notice && !over ? (
+        <Alert color="yellow" variant="light" py={4} mb={4} data-testid="terminal-notice">
+          {t(snapshot.notice.kind === 'idle' ? 'terminal.notice.idle' : 'terminal.notice.maxDuration', {
+            time: new Date(snapshot.notice.at).toLocaleTimeString(),
+          })}
+        </Alert>
+      ) : null}
       <Box pos="relative" style={{ flex: 1, minHeight: 0, background: BACKGROUND, borderRadius: fullscreen ? 0 : 6, padding: 4 }}>
         <div ref={containerRef} style={{ width: '100%', height: '100%' }} data-testid="terminal-screen" />
         {over ? (

@@ -12,6 +12,7 @@ export const OP = {
   gap: 0x05,
   closed: 0x06,
   error: 0x07,
+  notice: 0x08,
   hello: 0x10,
 } as const;
 
@@ -21,6 +22,8 @@ export type ServerFrame =
   | { type: 'gap'; from: number; to: number }
   | { type: 'closed'; reason: string; exitStatus: number | null }
   | { type: 'error'; code: string; message: string }
+  /** A cut-off is near: `idle` (typing resets it) or `max_duration`. */
+  | { type: 'notice'; kind: string; secondsLeft: number }
   | { type: 'unknown'; opcode: number };
 
 const encoder = new TextEncoder();
@@ -111,6 +114,14 @@ export function decodeServerFrame(input: ArrayBuffer | Uint8Array): ServerFrame 
         exitStatus: typeof j.exit_status === 'number' ? j.exit_status : null,
       };
     }
+    case OP.notice: {
+      const j = parseJson(bytes.subarray(1));
+      return {
+        type: 'notice',
+        kind: typeof j.kind === 'string' ? j.kind : 'unknown',
+        secondsLeft: typeof j.seconds_left === 'number' ? j.seconds_left : 0,
+      };
+    }
     case OP.error: {
       const j = parseJson(bytes.subarray(1));
       return {
@@ -147,7 +158,7 @@ export function encodeGap(from: number, to: number): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-export function encodeJsonFrame(opcode: typeof OP.closed | typeof OP.error, value: unknown): Uint8Array<ArrayBuffer> {
+export function encodeJsonFrame(opcode: typeof OP.closed | typeof OP.error | typeof OP.notice, value: unknown): Uint8Array<ArrayBuffer> {
   const body = encoder.encode(JSON.stringify(value));
   const { bytes } = frame(opcode, body.length);
   bytes.set(body, 1);

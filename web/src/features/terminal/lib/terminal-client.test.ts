@@ -71,6 +71,24 @@ describe('TerminalClient', () => {
     client.dispose();
   });
 
+  it('shows a cut-off warning; typing clears an idle one, not a maximum-duration one', async () => {
+    const { sink } = makeSink();
+    const { client } = makeClient(sink);
+    client.connect();
+    await settle();
+    const ws = FakeSocket.latest();
+    ws.open();
+    const now = Date.now();
+    ws.receive(encodeJsonFrame(OP.notice, { kind: 'idle', seconds_left: 60 }));
+    expect(client.getSnapshot().notice).toEqual({ kind: 'idle', at: now + 60_000 });
+    client.send('x');
+    expect(client.getSnapshot().notice).toBeNull();
+    ws.receive(encodeJsonFrame(OP.notice, { kind: 'max_duration', seconds_left: 300 }));
+    client.send('y');
+    expect(client.getSnapshot().notice).toMatchObject({ kind: 'max_duration' });
+    client.dispose();
+  });
+
   it('asks for a ticket when it has none (a restored tab)', async () => {
     const { sink } = makeSink();
     const { client, fetchTicket } = makeClient(sink, { ticket: null });

@@ -35,6 +35,8 @@ export interface TerminalSnapshot {
   rttMs: number | null;
   /** Server↔host latency as the server measured it. */
   hostMs: number | null;
+  /** A warning that the server will cut the session off at `at` (epoch ms). */
+  notice: { kind: string; at: number } | null;
 }
 
 export interface TerminalClientOptions {
@@ -90,7 +92,7 @@ export class TerminalClient {
   private disposed = false;
   /** The message of an error frame, shown while reconnecting. */
   private lastError: string | null = null;
-  private snapshot: TerminalSnapshot = { status: { kind: 'connecting' }, rttMs: null, hostMs: null };
+  private snapshot: TerminalSnapshot = { status: { kind: 'connecting' }, rttMs: null, hostMs: null, notice: null };
   private readonly listeners = new Set<() => void>();
 
   constructor(opts: TerminalClientOptions) {
@@ -134,7 +136,10 @@ export class TerminalClient {
 
   /** Keystrokes or pasted text; dropped while not connected. */
   send(data: string | Uint8Array): void {
-    if (this.isOpen()) this.socket?.send(encodeInput(data));
+    if (!this.isOpen()) return;
+    this.socket?.send(encodeInput(data));
+    // Typing is what resets an idle cut-off.
+    if (this.snapshot.notice?.kind === 'idle') this.update({ notice: null });
   }
 
   /** Sends the new size, unless it is what the server already has. */
@@ -228,6 +233,9 @@ export class TerminalClient {
       case 'closed':
         this.flushAck();
         this.end(f.reason, f.exitStatus);
+        break;
+      case 'notice':
+        this.update({ notice: { kind: f.kind, at: Date.now() + f.secondsLeft * 1000 } });
         break;
       case 'error':
         // The server closes the socket next; a reconnect gets a fresh ticket.
