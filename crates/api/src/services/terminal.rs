@@ -251,15 +251,16 @@ impl Terminals {
 
     /// Redeems a ticket once; expired, unknown or reused tickets are `None`.
     pub fn redeem(&self, ticket: &str) -> Option<Arc<Term>> {
+        self.get(self.redeem_session(ticket)?)
+    }
+
+    fn redeem_session(&self, ticket: &str) -> Option<Uuid> {
         let t = self
             .tickets
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(ticket)?;
-        if t.expires < Instant::now() {
-            return None;
-        }
-        self.get(t.session)
+        (t.expires >= Instant::now()).then_some(t.session)
     }
 
     /// A session by id.
@@ -914,4 +915,28 @@ pub async fn accept_host_key(
         .write(state.db.conn())
         .await?;
     Ok((key.algorithm, key.fingerprint))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tickets_are_single_use_and_expire() {
+        let t = Terminals::default();
+        let s = Uuid::now_v7();
+        let fresh = t.issue(s);
+        let old = t.issue(s);
+        assert_ne!(fresh, old);
+        t.tickets
+            .lock()
+            .unwrap()
+            .get_mut(&old)
+            .unwrap()
+            .expires = Instant::now() - Duration::from_secs(1);
+        assert_eq!(t.redeem_session(&old), None, "expired");
+        assert_eq!(t.redeem_session(&fresh), Some(s));
+        assert_eq!(t.redeem_session(&fresh), None, "reused");
+        assert_eq!(t.redeem_session("not-a-ticket"), None);
+    }
 }

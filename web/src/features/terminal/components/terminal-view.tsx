@@ -183,8 +183,8 @@ export function TerminalView({ xs, height, onReopened }: { xs: XtermSession; hei
     const outcome = await terminals.openForHost({ id: session.host_id, name: session.host_name });
     setReopening(false);
     if (outcome.kind !== 'opened') return;
-    terminals.forget(session.id);
     onReopened?.(outcome.id);
+    terminals.forget(session.id);
   };
 
   const over = status.kind === 'ended' || status.kind === 'disconnected';

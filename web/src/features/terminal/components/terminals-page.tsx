@@ -1,6 +1,6 @@
 import { Center, CloseButton, ColorSwatch, Group, Loader, Tabs, Text } from '@mantine/core';
 import { IconTerminal2 } from '@tabler/icons-react';
-import { useSyncExternalStore } from 'react';
+import { useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { EmptyState } from '@/components/feedback/empty-state';
@@ -39,9 +39,16 @@ export function TerminalsPage() {
   const { t } = useTranslation();
   const terminals = useTerminals();
   const [params, setParams] = useSearchParams();
-  const wanted = params.get('s');
+  const fromUrl = params.get('s');
+  // The choice made here wins until the address catches up: otherwise, while the navigation is
+  // pending, a tab that was just replaced falls back to the first tab and keys go to the wrong host.
+  const [picked, setPicked] = useState<{ id: string; url: string | null } | null>(null);
+  const wanted = picked && picked.url === fromUrl ? picked.id : fromUrl;
   const xs = terminals.sessions.find((s) => s.session.id === wanted) ?? terminals.sessions[0];
-  const select = (id: string) => setParams({ s: id }, { replace: true });
+  const select = (id: string) => {
+    setPicked({ id, url: fromUrl });
+    setParams({ s: id }, { replace: true });
+  };
 
   const close = (s: XtermSession) => {
     if (s.client.getSnapshot().status.kind === 'ended') terminals.forget(s.session.id);
