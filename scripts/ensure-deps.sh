@@ -47,6 +47,8 @@ fi
 if [ ! -x /usr/sbin/sshd ] || ! command -v ssh-keygen >/dev/null; then
   apt_install openssh-server openssh-client
 fi
+# Ad-hoc runs are tested with sudo (a become password) on the fleet hosts.
+command -v sudo >/dev/null || apt_install sudo
 
 # The PostgreSQL suite is not optional: check the server answers.
 url=${ITMGR_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}

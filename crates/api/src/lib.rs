@@ -131,6 +131,15 @@ pub fn router(state: AppState) -> Router {
             post(terminal::reattach_terminal),
         )
         .route("/terminal/ws", get(terminal::terminal_ws))
+        .route("/runs", get(runs::list_runs))
+        .route("/runs/commands", post(runs::run_command))
+        .route("/runs/ssh-keys", post(runs::run_key))
+        .route("/runs/targets", post(runs::resolve_targets))
+        .route("/runs/{id}", get(runs::get_run))
+        .route("/runs/{id}/output", get(runs::get_run_output))
+        .route("/runs/{id}/events", get(runs::run_events))
+        .route("/runs/{id}/cancel", post(runs::cancel_run))
+        .route("/runs/{id}/rerun", post(runs::rerun_run))
         .route("/terminal/recordings", get(terminal::list_recordings))
         .route("/terminal/recordings/{id}", get(terminal::get_recording))
         .route(

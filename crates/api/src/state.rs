@@ -101,6 +101,8 @@ pub struct Inner {
     pub vault: itmgr_vault::KeyRing,
     /// Open web terminal sessions and their tickets.
     pub terminals: crate::services::terminal::Terminals,
+    /// Runs executing in this process.
+    pub runs: crate::services::runs::Runs,
     /// Host status checks: concurrency limit and result channel.
     pub checker: crate::services::checks::Checker,
     settings_cache: RwLock<Option<(Instant, Settings)>>,
@@ -150,6 +152,7 @@ impl AppState {
             settings_cache: RwLock::new(None),
             checker,
             terminals: Default::default(),
+            runs: Default::default(),
             inventory_cache: RwLock::new(None),
             own_addresses: RwLock::new(Vec::new()),
         })))

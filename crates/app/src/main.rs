@@ -162,6 +162,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         AdminBootstrap::Created => secrets::announce_admin_password(&config, &password)?,
         AdminBootstrap::Existing => {}
     }
+    match itmgr_api::services::runs::recover(&state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(
+            runs = n,
+            "runs interrupted by the last shutdown are marked lost"
+        ),
+        Err(e) => tracing::warn!(error = %e, "marking interrupted runs failed"),
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;

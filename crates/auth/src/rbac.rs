@@ -72,6 +72,9 @@ permissions! {
     TerminalOpen => "terminal:open", "Open SSH terminals to hosts (audited).";
     HostKeysManage => "host_keys:manage", "Accept a changed SSH host key after checking it.";
     RecordingsView => "recordings:view", "List and play terminal session recordings (audited).";
+    RunsRead => "runs:read", "See runs, their per-host results and output.";
+    RunsExecute => "runs:execute", "Run commands and scripts on hosts, cancel and re-run runs.";
+    KeysDeploy => "keys:deploy", "Deploy, remove and rotate SSH keys on hosts.";
 }
 
 impl fmt::Display for Permission {
@@ -107,6 +110,9 @@ pub fn role_permissions(role: Role) -> BTreeSet<Permission> {
             HostsCheck,
             GroupsManage,
             TerminalOpen,
+            RunsRead,
+            RunsExecute,
+            KeysDeploy,
         ],
         Role::Viewer => &[
             DashboardRead,
@@ -116,6 +122,7 @@ pub fn role_permissions(role: Role) -> BTreeSet<Permission> {
             SettingsRead,
             SecretsRead,
             HostsRead,
+            RunsRead,
         ],
     };
     list.iter().copied().collect()

@@ -9,7 +9,7 @@ use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
 
-fn err(field: &'static str, message: impl Into<String>) -> ValueError {
+pub(crate) fn err(field: &'static str, message: impl Into<String>) -> ValueError {
     ValueError {
         field,
         message: message.into(),
@@ -273,6 +273,8 @@ str_enum!(
     }
 );
 
+pub(crate) use str_enum;
+
 str_enum!(
     /// Whether a host's terminal sessions are recorded.
     #[derive(Default)]
@@ -371,6 +373,10 @@ pub struct InventorySettings {
     pub terminal_recording: bool,
     /// Recordings also hold what users type (passwords typed at prompts included: off by default).
     pub terminal_record_input: bool,
+    /// Hosts a command or key deployment works on at once, unless the run says otherwise.
+    pub run_concurrency: u32,
+    /// Seconds one host of a run may take, unless the run says otherwise.
+    pub run_host_timeout_seconds: u32,
 }
 
 impl Default for InventorySettings {
@@ -391,6 +397,8 @@ impl Default for InventorySettings {
             terminal_max_duration_minutes: 480,
             terminal_recording: false,
             terminal_record_input: false,
+            run_concurrency: 50,
+            run_host_timeout_seconds: 300,
         }
     }
 }

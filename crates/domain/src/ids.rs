@@ -70,3 +70,7 @@ uuid_id!(
     /// Identifies a host group.
     GroupId
 );
+uuid_id!(
+    /// Identifies a run (an ad-hoc command, a key deployment, later a playbook run).
+    RunId
+);

@@ -95,6 +95,47 @@ impl HostKey {
     }
 }
 
+/// A public key to put in `authorized_keys`: `type base64 [comment]`, checked and normalized.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorizedKey {
+    /// The normalized line (no options).
+    pub line: String,
+    /// `SHA256:…`.
+    pub fingerprint: String,
+}
+
+impl AuthorizedKey {
+    /// Parses one OpenSSH public key line; options and anything else are refused.
+    pub fn parse(text: &str) -> Result<Self, SshError> {
+        let text = text.trim();
+        if text.contains('\n') || text.contains('\r') {
+            return Err(SshError::BadCredential(
+                "give exactly one public key line".into(),
+            ));
+        }
+        let key = PublicKey::from_openssh(text).map_err(|_| {
+            SshError::BadCredential(
+                "not an OpenSSH public key (expected \"ssh-ed25519 AAAA… comment\")".into(),
+            )
+        })?;
+        let mut k = key.clone();
+        let comment: String = key
+            .comment()
+            .to_string()
+            .chars()
+            .filter(|c| !c.is_control())
+            .collect();
+        k.set_comment(comment.trim());
+        let line = k
+            .to_openssh()
+            .map_err(|_| SshError::BadCredential("the key cannot be encoded".into()))?;
+        Ok(Self {
+            line: line.trim().to_owned(),
+            fingerprint: key.fingerprint(HashAlg::Sha256).to_string(),
+        })
+    }
+}
+
 /// What to log in with. `Debug` hides everything but the user name.
 #[derive(Default)]
 pub struct Credentials {
@@ -632,6 +673,38 @@ impl Session {
             }
         }
         Ok(out)
+    }
+
+    /// Runs a command like [`Session::exec`], handing output to `out` as it arrives (`true` for
+    /// stdout, `false` for stderr) instead of collecting it; returns the exit status. A slow
+    /// receiver slows the reading (the SSH window closes), so memory stays bounded. To cancel, drop
+    /// the future and close the session.
+    pub async fn exec_streaming(
+        &self,
+        command: &str,
+        stdin: Option<&[u8]>,
+        out: &tokio::sync::mpsc::Sender<(bool, Vec<u8>)>,
+    ) -> Result<Option<u32>, SshError> {
+        let mut channel = self.handle.channel_open_session().await?;
+        channel.exec(true, command).await?;
+        if let Some(input) = stdin {
+            channel.data_bytes(input.to_vec()).await?;
+        }
+        channel.eof().await?;
+        let mut status = None;
+        while let Some(msg) = channel.wait().await {
+            match msg {
+                russh::ChannelMsg::Data { data } => {
+                    let _ = out.send((true, data.to_vec())).await;
+                }
+                russh::ChannelMsg::ExtendedData { data, ext: 1 } => {
+                    let _ = out.send((false, data.to_vec())).await;
+                }
+                russh::ChannelMsg::ExitStatus { exit_status } => status = Some(exit_status),
+                _ => {}
+            }
+        }
+        Ok(status)
     }
 
     /// A round trip to the server (keep-alive), for the latency shown in the terminal.

@@ -136,6 +136,13 @@ pub fn ensure_prerequisites() {
                 .write_all(format!("{USER}:{PASSWORD}\n").as_bytes())
                 .expect("chpasswd stdin");
             assert!(child.wait().expect("chpasswd").success(), "chpasswd failed");
+            // The test user may use sudo with its password (become-password tests).
+            if Path::new("/etc/sudoers.d").is_dir() {
+                let _ = fs::write(
+                    format!("/etc/sudoers.d/{USER}"),
+                    format!("{USER} ALL=(ALL:ALL) ALL\n"),
+                );
+            }
             // sshd's privilege separation directory.
             let _ = fs::create_dir_all("/run/sshd");
         }

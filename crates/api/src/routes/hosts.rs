@@ -983,12 +983,26 @@ pub struct InventorySettingsBody {
     /// shell; answers to the host's login prompts are never recorded).
     #[serde(default)]
     pub terminal_record_input: bool,
+    /// Hosts a command or key deployment works on at once by default (1–1000).
+    #[serde(default = "default_run_concurrency")]
+    pub run_concurrency: u32,
+    /// Seconds one host of a run may take by default (1–86400).
+    #[serde(default = "default_run_timeout")]
+    pub run_host_timeout_seconds: u32,
     /// Send back on update; a stale one gets 409 (0 before the first save).
     pub version: i64,
 }
 
 fn default_idle() -> u32 {
     InventorySettings::default().terminal_idle_timeout_minutes
+}
+
+fn default_run_concurrency() -> u32 {
+    InventorySettings::default().run_concurrency
+}
+
+fn default_run_timeout() -> u32 {
+    InventorySettings::default().run_host_timeout_seconds
 }
 
 fn default_max() -> u32 {
@@ -1010,6 +1024,8 @@ impl InventorySettingsBody {
             terminal_max_duration_minutes: s.terminal_max_duration_minutes,
             terminal_recording: s.terminal_recording,
             terminal_record_input: s.terminal_record_input,
+            run_concurrency: s.run_concurrency,
+            run_host_timeout_seconds: s.run_host_timeout_seconds,
             version,
         }
     }
@@ -1051,6 +1067,8 @@ pub async fn update_inventory_settings(
         terminal_max_duration_minutes: b.terminal_max_duration_minutes,
         terminal_recording: b.terminal_recording,
         terminal_record_input: b.terminal_record_input,
+        run_concurrency: b.run_concurrency,
+        run_host_timeout_seconds: b.run_host_timeout_seconds,
     };
     Ok(axum::Json(InventorySettingsBody::from_parts(
         services::hosts::update_settings(&state, cap, &ctx, b.version, s).await?,

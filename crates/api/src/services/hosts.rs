@@ -766,6 +766,27 @@ pub async fn update_settings(
     if !(1..=120).contains(&s.check_timeout_seconds) {
         errors.add("check_timeout_seconds", "must be between 1 and 120 seconds");
     }
+    if s.terminal_idle_timeout_minutes > 1_440 {
+        errors.add(
+            "terminal_idle_timeout_minutes",
+            "must be between 0 (never) and 1440 minutes",
+        );
+    }
+    if s.terminal_max_duration_minutes > 10_080 {
+        errors.add(
+            "terminal_max_duration_minutes",
+            "must be between 0 (no limit) and 10080 minutes",
+        );
+    }
+    if !(1..=1_000).contains(&s.run_concurrency) {
+        errors.add("run_concurrency", "must be between 1 and 1000");
+    }
+    if !(1..=86_400).contains(&s.run_host_timeout_seconds) {
+        errors.add(
+            "run_host_timeout_seconds",
+            "must be between 1 and 86400 seconds",
+        );
+    }
     if !(1..=3_650).contains(&s.status_history_retention_days) {
         errors.add(
             "status_history_retention_days",

@@ -10,6 +10,7 @@ pub mod groups;
 pub mod hosts;
 pub mod membership;
 pub mod recordings;
+pub mod runs;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;

@@ -746,6 +746,14 @@ pub(crate) async fn ssh_credentials(
     state: &AppState,
     id: SecretId,
 ) -> ApiResult<itmgr_ssh::Credentials> {
+    Ok(ssh_login(state, id).await?.0)
+}
+
+/// [`ssh_credentials`] plus the credential's become (sudo) password.
+pub(crate) async fn ssh_login(
+    state: &AppState,
+    id: SecretId,
+) -> ApiResult<(itmgr_ssh::Credentials, Option<Zeroizing<String>>)> {
     let secret = repo::find_by_id(state.db.conn(), id)
         .await
         .map_err(not_found("credential"))?;
@@ -777,7 +785,7 @@ pub(crate) async fn ssh_credentials(
         repo::touch(state.db.conn(), key.id).await?;
     }
     repo::touch(state.db.conn(), secret.id).await?;
-    Ok(creds)
+    Ok((creds, plain.become_password.clone()))
 }
 
 /// What a master-key rotation re-wrapped.

@@ -928,12 +928,8 @@ mod tests {
         let fresh = t.issue(s);
         let old = t.issue(s);
         assert_ne!(fresh, old);
-        t.tickets
-            .lock()
-            .unwrap()
-            .get_mut(&old)
-            .unwrap()
-            .expires = Instant::now() - Duration::from_secs(1);
+        t.tickets.lock().unwrap().get_mut(&old).unwrap().expires =
+            Instant::now() - Duration::from_secs(1);
         assert_eq!(t.redeem_session(&old), None, "expired");
         assert_eq!(t.redeem_session(&fresh), Some(s));
         assert_eq!(t.redeem_session(&fresh), None, "reused");

@@ -7,6 +7,7 @@ mod groups;
 mod hosts;
 mod rbac;
 mod resources;
+mod runs;
 mod secrets;
 mod system;
 mod terminal;

@@ -14,6 +14,8 @@ const SELF_SERVICE: &[(&str, &str)] = &[
     ("delete", "/api/v1/sessions/{id}"),
     // Read-only evaluation of an unsaved rule (a POST for its body).
     ("post", "/api/v1/groups/preview"),
+    // Read-only resolution of a run's selection.
+    ("post", "/api/v1/runs/targets"),
 ];
 
 on_both_databases!(
@@ -60,6 +62,8 @@ fn body_for(path: &str) -> serde_json::Value {
             "check_interval_seconds": 300, "check_concurrency": 10, "check_timeout_seconds": 5,
             "default_check_method": "tcp", "status_history_retention_days": 30, "version": 0
         }),
+        "/api/v1/runs/commands" => json!({ "targets": {}, "command": "true" }),
+        "/api/v1/runs/ssh-keys" => json!({ "targets": {}, "action": "deploy", "public_key": "x" }),
         _ => json!({}),
     }
 }

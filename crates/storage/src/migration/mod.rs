@@ -10,6 +10,7 @@ mod m20261123_000004_groups;
 mod m20261123_000005_host_legacy_ssh;
 mod m20261123_000006_terminal_recordings;
 mod m20261123_000007_host_terminal_recording;
+mod m20261123_000008_runs;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_host_legacy_ssh::Migration),
             Box::new(m20261123_000006_terminal_recordings::Migration),
             Box::new(m20261123_000007_host_terminal_recording::Migration),
+            Box::new(m20261123_000008_runs::Migration),
         ]
     }
 }

@@ -639,6 +639,21 @@ pub async fn existing(db: &impl ConnectionTrait, ids: &[HostId]) -> Result<Vec<H
     Ok(out)
 }
 
+/// The hosts among `ids` that exist, in no particular order.
+pub async fn find_many(db: &impl ConnectionTrait, ids: &[HostId]) -> Result<Vec<Host>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        for m in Entity::find()
+            .filter(Column::Id.is_in(chunk.iter().map(|i| i.as_uuid())))
+            .all(db)
+            .await?
+        {
+            out.push(Host::try_from(m)?);
+        }
+    }
+    Ok(out)
+}
+
 /// Ids of the hosts matching `filter` (membership recomputation).
 pub async fn ids(db: &impl ConnectionTrait, filter: &HostFilter) -> Result<Vec<HostId>> {
     let filter = &with_backend(db, filter);

@@ -6,6 +6,7 @@ pub mod groups;
 pub mod hosts;
 pub mod recordings;
 pub mod rule_sql;
+pub mod runs;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;

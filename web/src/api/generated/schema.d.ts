@@ -565,6 +565,169 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The run history, newest first. */
+        get: operations["list_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts a command or a script on the selected hosts (202: it runs in the background; follow
+         *     `/runs/{id}/events`).
+         */
+        post: operations["run_command"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/ssh-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds a public key to (or removes it from) `authorized_keys` on the selected hosts:
+         *     idempotent, atomic, permissions kept; the per-host `result` says what changed.
+         */
+        post: operations["run_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolves a selection (hosts, groups, rule) the way a run would, for a live count. */
+        post: operations["resolve_targets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run with its per-host results. */
+        get: operations["get_run"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stops a running run: open channels close, hosts not started yet are marked canceled. */
+        post: operations["cancel_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live progress as Server-Sent Events: `output` (an [`OutputChunk`], its `seq` as the event id),
+         *     `host` (a [`RunHost`] whose state changed), and finally `run` (the finished [`Run`]), after
+         *     which the stream ends. `?after=SEQ` (or `Last-Event-ID`) resumes without gaps or repeats.
+         */
+        get: operations["run_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/output": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run's stored output, in order. */
+        get: operations["get_run_output"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/rerun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Runs a finished run again with the same parameters. */
+        post: operations["rerun_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/secrets": {
         parameters: {
             query?: never;
@@ -1054,6 +1217,30 @@ export interface components {
             /** @description Hosts already being checked are not counted twice. */
             started: number;
         };
+        /** @description An ad-hoc command or script on a selection of hosts. */
+        CommandRequest: {
+            /** @description A command line (or give `script`). */
+            command?: string | null;
+            /**
+             * Format: int32
+             * @description Hosts at once (default: the inventory setting).
+             */
+            concurrency?: number | null;
+            script?: null | components["schemas"]["ScriptInput"];
+            /** @description Start no more hosts after the first one that does not succeed. */
+            stop_on_failure?: boolean;
+            /**
+             * @description Run through sudo; a password, if sudo wants one, is the credential's become password,
+             *     given on stdin.
+             */
+            sudo?: boolean;
+            targets: components["schemas"]["TargetSpec"];
+            /**
+             * Format: int32
+             * @description Seconds per host (default: the inventory setting).
+             */
+            timeout_seconds?: number | null;
+        };
         /** @description A new token. */
         CreateApiTokenRequest: {
             /**
@@ -1425,6 +1612,16 @@ export interface components {
             };
             /**
              * Format: int32
+             * @description Hosts a command or key deployment works on at once by default (1–1000).
+             */
+            run_concurrency?: number;
+            /**
+             * Format: int32
+             * @description Seconds one host of a run may take by default (1–86400).
+             */
+            run_host_timeout_seconds?: number;
+            /**
+             * Format: int32
              * @description Status transitions are kept this long (1–3650 days).
              */
             status_history_retention_days: number;
@@ -1457,6 +1654,27 @@ export interface components {
              * @description Send back on update; a stale one gets 409 (0 before the first save).
              */
             version: number;
+        };
+        /**
+         * @description What to do with the key.
+         * @enum {string}
+         */
+        KeyAction: "deploy" | "remove";
+        /** @description Adds or removes a public key on a selection of hosts. */
+        KeyRequest: {
+            /** @description `deploy` or `remove`. */
+            action: components["schemas"]["KeyAction"];
+            /** Format: int32 */
+            concurrency?: number | null;
+            /** @description Name or id of an `ssh_key` secret whose public key is used. */
+            key_secret?: string | null;
+            /** @description A pasted public key line (or give `key_secret`). */
+            public_key?: string | null;
+            targets: components["schemas"]["TargetSpec"];
+            /** Format: int32 */
+            timeout_seconds?: number | null;
+            /** @description Whose `authorized_keys` (default: the login user; another user goes through sudo). */
+            user?: string | null;
         };
         /** @description Credentials. */
         LoginRequest: {
@@ -1543,6 +1761,24 @@ export interface components {
              */
             rows?: number | null;
         };
+        /** @description A piece of output. */
+        OutputChunk: {
+            /** Format: date-time */
+            at: string;
+            data: string;
+            /**
+             * Format: uuid
+             * @description `null` for messages of the run itself.
+             */
+            host_id?: string | null;
+            /**
+             * Format: int64
+             * @description Increasing within the run; resume after the last one seen.
+             */
+            seq: number;
+            /** @description `out`, `err` or `sys` (a message from IT Manager, e.g. why a host failed). */
+            stream: string;
+        };
         /** @description An unsaved rule to evaluate. */
         PreviewRequest: {
             /**
@@ -1617,10 +1853,40 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        /** @description Which hosts to run again. */
+        RerunRequest: {
+            /** @description Only the hosts that did not succeed. */
+            failed_only?: boolean;
+        };
         /** @description A password set by an administrator. */
         ResetPasswordRequest: {
             /** @description The new password; the user must change it at next login. */
             password: string;
+        };
+        /** @description A host a selection resolved to. */
+        ResolvedHost: {
+            address: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            status: string;
+        };
+        /** @description How many hosts a selection resolves to, and the first of them. */
+        ResolvedTargets: {
+            /** @description Up to 100 hosts, by name. */
+            hosts: components["schemas"]["ResolvedHost"][];
+            /** Format: int64 */
+            total: number;
+            /**
+             * Format: int64
+             * @description Hosts without a credential (they would fail).
+             */
+            without_credential: number;
+            /**
+             * Format: int64
+             * @description Hosts whose SSH host key is not on record yet (they would fail).
+             */
+            without_host_key: number;
         };
         /** @description The caller's password, again. */
         RevealRequest: {
@@ -1660,6 +1926,152 @@ export interface components {
             operators: string[];
             /** @description The most used tag keys with their most used values. */
             tags: components["schemas"]["TagHint"][];
+        };
+        /** @description A run. */
+        Run: {
+            /** Format: uuid */
+            created_by?: string | null;
+            created_by_name: string;
+            /**
+             * Format: int64
+             * @description Milliseconds from start to finish (or until now while running).
+             */
+            duration_ms?: number | null;
+            error?: string | null;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @example command */
+            kind: string;
+            /** @description What runs and how (`action`, `options`); never secrets. */
+            parameters: Record<string, never>;
+            /** Format: date-time */
+            queued_at: string;
+            /**
+             * Format: uuid
+             * @description The run this one repeats.
+             */
+            rerun_of?: string | null;
+            /** Format: date-time */
+            started_at?: string | null;
+            /** @example running */
+            status: string;
+            summary: components["schemas"]["RunSummary"];
+            /** @description The selection as given (hosts, groups, rule). */
+            target: Record<string, never>;
+            /** @description One line: the command, the script and its arguments, or the key. */
+            title: string;
+            /** @example user */
+            trigger: string;
+        };
+        /** @description A run with its hosts. */
+        RunDetail: components["schemas"]["Run"] & {
+            hosts: components["schemas"]["RunHost"][];
+        };
+        /** @description One host of a run. */
+        RunHost: {
+            address: string;
+            error?: string | null;
+            /** Format: int32 */
+            exit_code?: number | null;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** Format: uuid */
+            host_id: string;
+            host_name: string;
+            /**
+             * Format: int64
+             * @description Output produced (stored up to 1 MiB).
+             */
+            output_bytes: number;
+            /** Format: int32 */
+            port: number;
+            /** @description For key runs: `added`, `present`, `removed` or `absent`. */
+            result?: string | null;
+            /** Format: date-time */
+            started_at?: string | null;
+            /** @example succeeded */
+            status: string;
+        };
+        /** @description One page of results and the total. */
+        RunPage: {
+            /** @description The rows. */
+            items: components["schemas"]["Run"][];
+            /**
+             * Format: int64
+             * @description The page size used.
+             */
+            limit: number;
+            /**
+             * Format: int64
+             * @description Rows skipped.
+             */
+            offset: number;
+            /**
+             * Format: int64
+             * @description Rows matching the filter in all.
+             */
+            total: number;
+        };
+        /** @description Host counts by state. */
+        RunSummary: {
+            /**
+             * Format: int64
+             * @default 0
+             */
+            canceled: number;
+            /**
+             * Format: int64
+             * @default 0
+             */
+            failed: number;
+            /**
+             * Format: int64
+             * @default 0
+             */
+            pending: number;
+            /**
+             * Format: int64
+             * @default 0
+             */
+            running: number;
+            /**
+             * Format: int64
+             * @default 0
+             */
+            skipped: number;
+            /**
+             * Format: int64
+             * @default 0
+             */
+            succeeded: number;
+            /**
+             * Format: int64
+             * @default 0
+             */
+            timed_out: number;
+            /**
+             * Format: int64
+             * @default 0
+             */
+            total: number;
+            /**
+             * Format: int64
+             * @default 0
+             */
+            unreachable: number;
+        };
+        /** @description A script to upload and run. */
+        ScriptInput: {
+            /** @description Arguments, each passed as one word. */
+            args?: string[];
+            /** @description The script text (at most 1 MiB). */
+            content: string;
+            /** @example bash */
+            interpreter: string;
+            /** @description A name for the history (e.g. the file name). */
+            name?: string;
         };
         /** @description A secret's metadata. The value is never part of it. */
         Secret: {
@@ -1835,6 +2247,18 @@ export interface components {
         TagHint: {
             key: string;
             values: string[];
+        };
+        /**
+         * @description Which hosts a run targets: explicit hosts, groups (with their nested groups) and a rule; the
+         *     union of all three.
+         */
+        TargetSpec: {
+            /** @description Group names or ids. */
+            groups?: string[];
+            /** @description Host ids. */
+            hosts?: string[];
+            /** @description A rule such as `tags.env == "prod" AND os == "linux"`. */
+            rule?: string | null;
         };
         /**
          * @description Whether a host's terminal sessions are recorded.
@@ -3297,6 +3721,336 @@ export interface operations {
                 };
             };
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_runs: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated kinds (`command`, `script`, `key_deploy`, `key_remove`). */
+                kind?: string;
+                /** @description Comma-separated statuses. */
+                status?: string;
+                /** @description Started by this user. */
+                user?: string;
+                /** @description Runs that targeted this host. */
+                host?: string;
+                /** @description Text in the title. */
+                q?: string;
+                since?: string;
+                until?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    run_command: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommandRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    run_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resolve_targets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TargetSpec"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolvedTargets"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Canceling */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    run_events: {
+        parameters: {
+            query?: {
+                /** @description Chunks after this sequence number (default 0: from the start). */
+                after?: number;
+                /** @description One host's output only. */
+                host?: string;
+                /** @description At most this many chunks (1–5000, default 1000). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream of output, host and run events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["OutputChunk"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_run_output: {
+        parameters: {
+            query?: {
+                /** @description Chunks after this sequence number (default 0: from the start). */
+                after?: number;
+                /** @description One host's output only. */
+                host?: string;
+                /** @description At most this many chunks (1–5000, default 1000). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutputChunk"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rerun_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RerunRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

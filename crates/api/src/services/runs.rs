@@ -1,0 +1,1279 @@
+//! Runs on many hosts at once: ad-hoc commands and scripts, SSH key deployment. One process,
+//! async SSH connections (no external `ssh`), bounded concurrency, a per-host timeout, cancel,
+//! stop at the first failure, live output and a stored history.
+//!
+//! A run is stored with its target snapshot (the hosts resolved at launch). Each host runs in its
+//! own task; their output and state changes go through one channel to a writer that stores them
+//! in batches (a few statements per 150 ms whatever the number of hosts) and wakes the live
+//! streams. Secrets (the credential's become password) reach the host on stdin only and are
+//! masked in stored output.
+
+use super::audit::Event;
+use crate::context::RequestContext;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use chrono::Utc;
+use itmgr_auth::{perm, Capability, Principal, PrincipalKind};
+use itmgr_domain::{
+    GroupId, HostAddress, HostId, HostRunStatus, Interpreter, RunId, RunKind, RunStatus,
+    RunTrigger, SecretId,
+};
+use itmgr_ssh::{SshError, Timeouts};
+use itmgr_storage::repo::hosts::{self as hosts_repo, Host, HostFilter};
+use itmgr_storage::repo::runs::{self as repo, Chunk, Run, RunFilter, RunHost};
+use itmgr_storage::{Page, PageRequest};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, watch, Semaphore};
+use zeroize::Zeroizing;
+
+/// Output stored per host; beyond it the rest is dropped with a note.
+pub const MAX_OUTPUT_PER_HOST: i64 = 1 << 20;
+/// Largest script accepted.
+pub const MAX_SCRIPT: usize = 1 << 20;
+/// Most hosts one run may target.
+pub const MAX_TARGETS: usize = 10_000;
+
+/// Which hosts a run targets: explicit hosts, groups (with their nested groups) and a rule; the
+/// union of all three.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TargetSpec {
+    /// Host ids.
+    #[serde(default)]
+    #[schema(value_type = Vec<uuid::Uuid>)]
+    pub hosts: Vec<HostId>,
+    /// Group names or ids.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// A rule such as `tags.env == "prod" AND os == "linux"`.
+    #[serde(default)]
+    pub rule: Option<String>,
+}
+
+/// Resolves a selection to hosts, ordered by name.
+pub async fn resolve(state: &AppState, spec: &TargetSpec) -> ApiResult<Vec<Host>> {
+    let db = state.db.conn();
+    let mut ids: HashSet<HostId> = HashSet::new();
+    if !spec.hosts.is_empty() {
+        let found = hosts_repo::existing(db, &spec.hosts).await?;
+        if found.len() != spec.hosts.iter().collect::<HashSet<_>>().len() {
+            return Err(ApiError::field("targets", "some of the hosts do not exist"));
+        }
+        ids.extend(found);
+    }
+    let rule = spec
+        .rule
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if !spec.groups.is_empty() || rule.is_some() {
+        let graph = super::membership::Graph::load(db).await?;
+        for g in &spec.groups {
+            let id = graph
+                .groups
+                .iter()
+                .find(|x| x.name.as_str() == g.trim() || x.id.to_string() == g.trim())
+                .map(|x| x.id)
+                .ok_or_else(|| ApiError::field("targets", format!("no group {g:?}")))?;
+            let filter = HostFilter {
+                groups: Some(graph.descendants(id).iter().map(GroupId::as_uuid).collect()),
+                ..Default::default()
+            };
+            ids.extend(hosts_repo::ids(db, &filter).await?);
+        }
+        if let Some(text) = rule {
+            let rule = itmgr_rules::parse(text).map_err(|e| {
+                ApiError::field(
+                    "targets",
+                    format!("rule, line {} column {}: {}", e.line, e.column, e.message),
+                )
+            })?;
+            let filter = HostFilter {
+                rule: Some((rule, graph.sets())),
+                ..Default::default()
+            };
+            ids.extend(hosts_repo::ids(db, &filter).await?);
+        }
+    }
+    if ids.len() > MAX_TARGETS {
+        return Err(ApiError::field(
+            "targets",
+            format!("at most {MAX_TARGETS} hosts per run"),
+        ));
+    }
+    let ids: Vec<HostId> = ids.into_iter().collect();
+    let mut hosts = hosts_repo::find_many(db, &ids).await?;
+    hosts.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(hosts)
+}
+
+/// What runs on each host.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Action {
+    /// A command line, run by the login shell.
+    Command { command: String },
+    /// A script fed to its interpreter on stdin, with arguments.
+    Script {
+        name: String,
+        content: String,
+        interpreter: Interpreter,
+        args: Vec<String>,
+    },
+    /// Adds (`deploy`) or removes a public key in a user's `authorized_keys`.
+    Key {
+        deploy: bool,
+        /// `type base64 [comment]`, validated.
+        public_key: String,
+        fingerprint: String,
+        /// Another user than the login (through sudo).
+        user: Option<String>,
+    },
+}
+
+/// How a run executes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Options {
+    pub sudo: bool,
+    pub timeout_seconds: u32,
+    pub concurrency: u32,
+    pub stop_on_failure: bool,
+}
+
+/// A run to start.
+pub struct NewRun {
+    pub kind: RunKind,
+    pub title: String,
+    pub action: Action,
+    pub options: Options,
+    pub target: TargetSpec,
+    pub hosts: Vec<Host>,
+    pub trigger: RunTrigger,
+    pub rerun_of: Option<RunId>,
+}
+
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// The remote side of a key change: idempotent (keys compared by their base64 blob, whatever the
+/// options or comment), atomic (a temp file in the same directory, renamed over the original)
+/// and keeping the file's permissions. Prints `itmgr-key: added|present|removed|absent`.
+const KEY_SCRIPT: &str = r#"set -eu
+umask 077
+action="$1"; key="$2"
+blob=$(printf '%s\n' "$key" | awk '{print $2}')
+d="$HOME/.ssh"; f="$d/authorized_keys"
+[ -d "$d" ] || mkdir -m 700 "$d"
+[ -f "$f" ] || { : > "$f"; chmod 600 "$f"; }
+has=$(awk -v b="$blob" '$2 == b || $3 == b { n++ } END { print n + 0 }' "$f")
+if [ "$action" = deploy ] && [ "$has" -gt 0 ]; then echo "itmgr-key: present"; exit 0; fi
+if [ "$action" = remove ] && [ "$has" -eq 0 ]; then echo "itmgr-key: absent"; exit 0; fi
+tmp=$(mktemp "$d/.authorized_keys.XXXXXX")
+trap 'rm -f "$tmp"' EXIT
+if [ "$action" = deploy ]; then
+  cat "$f" > "$tmp"
+  if [ -s "$f" ] && [ -n "$(tail -c 1 "$f")" ]; then echo >> "$tmp"; fi
+  printf '%s\n' "$key" >> "$tmp"
+  result=added
+else
+  awk -v b="$blob" '!($2 == b || $3 == b)' "$f" > "$tmp"
+  result=removed
+fi
+chmod "$(stat -c %a "$f")" "$tmp"
+mv -f "$tmp" "$f"
+trap - EXIT
+echo "itmgr-key: $result"
+"#;
+
+/// The remote command line and what goes to its stdin (after the become password, if any).
+fn remote(action: &Action) -> (String, Vec<u8>, Option<String>) {
+    match action {
+        Action::Command { command } => (format!("sh -c {}", sh_quote(command)), vec![], None),
+        Action::Script {
+            content,
+            interpreter,
+            args,
+            ..
+        } => {
+            let head = match interpreter {
+                Interpreter::Bash => "bash -s --",
+                Interpreter::Sh => "sh -s --",
+                Interpreter::Python => "python3 -",
+            };
+            let args: Vec<String> = args.iter().map(|a| sh_quote(a)).collect();
+            (
+                format!("{head} {}", args.join(" ")).trim_end().to_owned(),
+                content.clone().into_bytes(),
+                None,
+            )
+        }
+        Action::Key {
+            deploy,
+            public_key,
+            user,
+            ..
+        } => (
+            format!(
+                "sh -c {} itmgr-key {} {}",
+                sh_quote(KEY_SCRIPT),
+                if *deploy { "deploy" } else { "remove" },
+                sh_quote(public_key)
+            ),
+            vec![],
+            user.clone(),
+        ),
+    }
+}
+
+/// A running run: its cancel switch and the signal that new output or state was stored.
+pub struct Live {
+    cancel: watch::Sender<bool>,
+    /// Bumped after each stored batch.
+    pub stored: watch::Sender<u64>,
+}
+
+/// Runs executing in this process.
+#[derive(Default)]
+pub struct Runs {
+    live: Mutex<HashMap<RunId, Arc<Live>>>,
+}
+
+impl Runs {
+    /// The live state of a run executing here.
+    pub fn get(&self, id: RunId) -> Option<Arc<Live>> {
+        self.live
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+            .cloned()
+    }
+
+    fn insert(&self, id: RunId, live: Arc<Live>) {
+        self.live
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, live);
+    }
+
+    fn remove(&self, id: RunId) {
+        self.live
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&id);
+    }
+}
+
+enum Msg {
+    Output(HostId, bool, Vec<u8>),
+    System(Option<HostId>, String),
+    Host(RunHost),
+}
+
+fn summary(hosts: &[RunHost]) -> serde_json::Value {
+    let mut counts: BTreeMap<&str, u64> =
+        HostRunStatus::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+    for h in hosts {
+        *counts.entry(h.status.as_str()).or_default() += 1;
+    }
+    let mut v = serde_json::json!(counts);
+    v["total"] = serde_json::json!(hosts.len());
+    v
+}
+
+fn actor(p: &Principal) -> RunTrigger {
+    match p.kind {
+        PrincipalKind::ApiToken(_) => RunTrigger::ApiToken,
+        PrincipalKind::Session(_) => RunTrigger::User,
+    }
+}
+
+/// The trigger for a run a principal starts directly.
+pub fn trigger_of(p: &Principal) -> RunTrigger {
+    actor(p)
+}
+
+/// Stores a run and starts it in the background; returns it as queued.
+pub async fn launch(
+    state: &AppState,
+    principal: &Principal,
+    ctx: &RequestContext,
+    new: NewRun,
+) -> ApiResult<Run> {
+    if new.hosts.is_empty() {
+        return Err(ApiError::field("targets", "the selection matches no hosts"));
+    }
+    let id = RunId::new();
+    let hosts: Vec<RunHost> = new
+        .hosts
+        .iter()
+        .enumerate()
+        .map(|(i, h)| RunHost {
+            host_id: h.id,
+            position: i32::try_from(i).unwrap_or(i32::MAX),
+            host_name: h.name.clone(),
+            address: h.address.clone(),
+            port: h.port,
+            status: HostRunStatus::Pending,
+            exit_code: None,
+            error: None,
+            result: None,
+            started_at: None,
+            finished_at: None,
+            output_bytes: 0,
+        })
+        .collect();
+    let run = Run {
+        id,
+        kind: new.kind,
+        status: RunStatus::Queued,
+        trigger: new.trigger,
+        rerun_of: new.rerun_of,
+        created_by: Some(principal.user_id),
+        created_by_name: principal.username.clone(),
+        title: new.title.clone(),
+        target: serde_json::to_value(&new.target).unwrap_or_default(),
+        parameters: serde_json::json!({ "action": new.action, "options": new.options }),
+        summary: summary(&hosts),
+        queued_at: Utc::now(),
+        started_at: None,
+        finished_at: None,
+        error: None,
+    };
+    repo::insert(state.db.conn(), &run, &hosts).await?;
+    Event::new(ctx, Some(principal), "run.start")
+        .target("run", id, Some(&run.title))
+        .diff(serde_json::json!({
+            "kind": run.kind.as_str(), "hosts": hosts.len(), "options": new.options,
+            "rerun_of": new.rerun_of.map(|r| r.to_string()),
+        }))
+        .write(state.db.conn())
+        .await?;
+    let live = Arc::new(Live {
+        cancel: watch::channel(false).0,
+        stored: watch::channel(0).0,
+    });
+    state.runs.insert(id, live.clone());
+    let targets: HashMap<HostId, Host> = new.hosts.into_iter().map(|h| (h.id, h)).collect();
+    tokio::spawn(execute(
+        state.clone(),
+        id,
+        hosts,
+        targets,
+        new.action,
+        new.options,
+        live,
+    ));
+    Ok(run)
+}
+
+/// Login material shared by the hosts of a run that use the same credential.
+struct Login {
+    creds: itmgr_ssh::Credentials,
+    become_password: Option<Zeroizing<String>>,
+}
+
+async fn execute(
+    state: AppState,
+    id: RunId,
+    hosts: Vec<RunHost>,
+    targets: HashMap<HostId, Host>,
+    action: Action,
+    options: Options,
+    live: Arc<Live>,
+) {
+    let db = state.db.clone();
+    let _ = repo::start(db.conn(), id).await;
+    // Each credential is opened once per run, not once per host.
+    let mut logins: HashMap<SecretId, Result<Arc<Login>, String>> = HashMap::new();
+    for h in targets.values() {
+        if let Some(c) = h.credential_id {
+            if let std::collections::hash_map::Entry::Vacant(e) = logins.entry(c) {
+                e.insert(
+                    super::secrets::ssh_login(&state, c)
+                        .await
+                        .map(|(creds, become_password)| {
+                            Arc::new(Login {
+                                creds,
+                                become_password,
+                            })
+                        })
+                        .map_err(|e| format!("the credential cannot be used: {e}")),
+                );
+            }
+        }
+    }
+    let masker = Masker::new(logins.values().flatten().flat_map(|l| {
+        [l.become_password.as_deref(), l.creds.password.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(|s| s.as_str())
+    }));
+    let (tx, rx) = mpsc::channel::<Msg>(4096);
+    let writer = tokio::spawn(write_batches(
+        db.clone(),
+        id,
+        hosts.clone(),
+        rx,
+        live.clone(),
+        masker,
+    ));
+    let policy = super::hosts::policy(&state).await;
+    let semaphore = Arc::new(Semaphore::new(options.concurrency.max(1) as usize));
+    let stop = Arc::new(AtomicBool::new(false));
+    let action = Arc::new(action);
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut cancel = live.cancel.subscribe();
+    // Hosts start in launch order: a permit is taken here before each host's task is spawned.
+    for mut rh in hosts {
+        let permit = tokio::select! {
+            p = semaphore.clone().acquire_owned() => p.ok(),
+            _ = cancel.wait_for(|c| *c) => None,
+        };
+        let Some(permit) = permit.filter(|_| !*cancel.borrow()) else {
+            rh.status = HostRunStatus::Canceled;
+            let _ = tx.send(Msg::Host(rh)).await;
+            continue;
+        };
+        if stop.load(Ordering::SeqCst) {
+            rh.status = HostRunStatus::Skipped;
+            rh.error = Some("not started: the run stopped at the first failure".into());
+            let _ = tx.send(Msg::Host(rh)).await;
+            continue;
+        }
+        let host = targets.get(&rh.host_id).cloned();
+        let login = host
+            .as_ref()
+            .and_then(|h| h.credential_id)
+            .and_then(|c| logins.get(&c).cloned());
+        let (stop, action, tx) = (stop.clone(), action.clone(), tx.clone());
+        let mut cancel = live.cancel.subscribe();
+        let policy = policy.as_ref().ok().cloned();
+        let options = options.clone();
+        tasks.spawn(async move {
+            rh.status = HostRunStatus::Running;
+            rh.started_at = Some(Utc::now());
+            let _ = tx.send(Msg::Host(rh.clone())).await;
+            let timeout = Duration::from_secs(u64::from(options.timeout_seconds.max(1)));
+            let work = run_host(&rh, host, login, policy, &action, options.sudo, &tx);
+            let outcome = tokio::select! {
+                r = tokio::time::timeout(timeout, work) => match r {
+                    Ok(o) => o,
+                    Err(_) => Outcome::status(HostRunStatus::TimedOut, format!("no result within {} s", timeout.as_secs())),
+                },
+                _ = cancel.wait_for(|c| *c) => Outcome::status(HostRunStatus::Canceled, "canceled".into()),
+            };
+            rh.status = outcome.status;
+            rh.exit_code = outcome.exit_code;
+            rh.error = outcome.error;
+            rh.result = outcome.result;
+            rh.finished_at = Some(Utc::now());
+            // Before the permit goes: the next host must see the stop.
+            if rh.status != HostRunStatus::Succeeded && options.stop_on_failure {
+                stop.store(true, Ordering::SeqCst);
+            }
+            drop(permit);
+            if let Some(e) = &rh.error {
+                let _ = tx.send(Msg::System(Some(rh.host_id), e.clone())).await;
+            }
+            let _ = tx.send(Msg::Host(rh)).await;
+        });
+        // Reap finished hosts as we go so a long run does not hold every result.
+        while tasks.try_join_next().is_some() {}
+    }
+    while tasks.join_next().await.is_some() {}
+    drop(tx);
+    let hosts = writer.await.unwrap_or_default();
+    let canceled = *live.cancel.borrow();
+    let status = if canceled {
+        RunStatus::Canceled
+    } else if hosts.iter().all(|h| h.status == HostRunStatus::Succeeded) {
+        RunStatus::Succeeded
+    } else {
+        RunStatus::Failed
+    };
+    let error = policy.err().map(|e| e.to_string());
+    if let Err(e) = repo::finish(db.conn(), id, status, &summary(&hosts), error.as_deref()).await {
+        tracing::error!(run = %id, error = %e, "recording the end of a run failed");
+    }
+    live.stored.send_modify(|v| *v += 1);
+    state.runs.remove(id);
+}
+
+struct Outcome {
+    status: HostRunStatus,
+    exit_code: Option<i32>,
+    error: Option<String>,
+    result: Option<String>,
+}
+
+impl Outcome {
+    fn status(status: HostRunStatus, error: String) -> Self {
+        Self {
+            status,
+            exit_code: None,
+            error: Some(error),
+            result: None,
+        }
+    }
+}
+
+fn ssh_outcome(e: SshError) -> Outcome {
+    match e {
+        SshError::Net(_) | SshError::Timeout(..) => {
+            Outcome::status(HostRunStatus::Unreachable, e.to_string())
+        }
+        other => Outcome::status(HostRunStatus::Failed, other.to_string()),
+    }
+}
+
+/// Connects, logs in and runs the action on one host, streaming its output to the writer.
+async fn run_host(
+    rh: &RunHost,
+    host: Option<Host>,
+    login: Option<Result<Arc<Login>, String>>,
+    policy: Option<itmgr_domain::TargetPolicy>,
+    action: &Action,
+    sudo: bool,
+    tx: &mpsc::Sender<Msg>,
+) -> Outcome {
+    let Some(host) = host else {
+        return Outcome::status(HostRunStatus::Failed, "the host was deleted".into());
+    };
+    let login = match login {
+        None => {
+            return Outcome::status(
+                HostRunStatus::Failed,
+                "the host has no credential to log in with".into(),
+            )
+        }
+        Some(Err(e)) => return Outcome::status(HostRunStatus::Failed, e),
+        Some(Ok(l)) => l,
+    };
+    let Some(policy) = policy else {
+        return Outcome::status(HostRunStatus::Failed, "the target policy is invalid".into());
+    };
+    let Some(known) = host.host_key.as_deref() else {
+        return Outcome::status(
+            HostRunStatus::Failed,
+            "the host key is not trusted yet: accept it in a terminal or record it with an SSH check"
+                .into(),
+        );
+    };
+    let address = match HostAddress::parse(&host.address) {
+        Ok(a) => a,
+        Err(e) => return Outcome::status(HostRunStatus::Failed, e.to_string()),
+    };
+    let stage = Duration::from_secs(10);
+    let mut session = match itmgr_ssh::connect_with(
+        &policy,
+        &address,
+        host.port,
+        Some(known),
+        Timeouts::all(stage),
+        host.legacy_ssh,
+    )
+    .await
+    {
+        Ok(s) => s,
+        Err(e) => return ssh_outcome(e),
+    };
+    if let Err(e) = session.authenticate(&login.creds, stage).await {
+        session.close().await;
+        return ssh_outcome(e);
+    }
+    let (command, input, as_user) = remote(action);
+    let mut stdin = Zeroizing::new(Vec::new());
+    let command = if sudo || as_user.is_some() {
+        let user = as_user
+            .map(|u| format!("-u {} -H ", sh_quote(&u)))
+            .unwrap_or_default();
+        // Ask sudo first whether it needs a password: feeding one it does not read would hand
+        // the password to the command's stdin.
+        let needs_password = !matches!(
+            session.exec(&format!("sudo -n {user}true"), None).await,
+            Ok(out) if out.exit_status == Some(0)
+        );
+        if needs_password {
+            let Some(pw) = login.become_password.as_ref() else {
+                session.close().await;
+                return Outcome::status(
+                    HostRunStatus::Failed,
+                    "sudo needs a password and the credential has no become password".into(),
+                );
+            };
+            stdin.extend_from_slice(pw.as_bytes());
+            stdin.push(b'\n');
+            format!("sudo -S -k -p '' {user}-- {command}")
+        } else {
+            format!("sudo -n {user}-- {command}")
+        }
+    } else {
+        command
+    };
+    stdin.extend_from_slice(&input);
+    let (out_tx, mut out_rx) = mpsc::channel::<(bool, Vec<u8>)>(64);
+    let host_id = rh.host_id;
+    let forward_tx = tx.clone();
+    let keep_result = matches!(action, Action::Key { .. });
+    let forward = async move {
+        let mut result = None;
+        while let Some((stdout, data)) = out_rx.recv().await {
+            if keep_result && stdout {
+                if let Some(r) = String::from_utf8_lossy(&data)
+                    .lines()
+                    .rev()
+                    .find_map(|l| l.strip_prefix("itmgr-key: "))
+                {
+                    result = Some(r.trim().to_owned());
+                }
+            }
+            let _ = forward_tx.send(Msg::Output(host_id, stdout, data)).await;
+        }
+        result
+    };
+    let exec = async {
+        let r = session
+            .exec_streaming(&command, (!stdin.is_empty()).then_some(&stdin[..]), &out_tx)
+            .await;
+        drop(out_tx);
+        r
+    };
+    let (r, result) = tokio::join!(exec, forward);
+    session.close().await;
+    match r {
+        Ok(Some(0)) => Outcome {
+            status: HostRunStatus::Succeeded,
+            exit_code: Some(0),
+            error: None,
+            result,
+        },
+        Ok(Some(code)) => Outcome {
+            status: HostRunStatus::Failed,
+            exit_code: i32::try_from(code).ok(),
+            error: None,
+            result,
+        },
+        Ok(None) => Outcome::status(
+            HostRunStatus::Failed,
+            "the command ended without an exit status (killed by a signal?)".into(),
+        ),
+        Err(e) => ssh_outcome(e),
+    }
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Replaces secret values (and their base64 and URL-encoded forms) in output.
+pub(crate) struct Masker(Vec<String>);
+
+impl Masker {
+    pub(crate) fn new<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Self {
+        use base64::Engine;
+        let mut v = Vec::new();
+        for s in secrets.into_iter().filter(|s| s.len() >= 4) {
+            v.push(s.to_owned());
+            v.push(base64::engine::general_purpose::STANDARD.encode(s));
+            v.push(percent_encode(s));
+        }
+        v.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        v.dedup();
+        Self(v)
+    }
+
+    pub(crate) fn mask(&self, text: String) -> String {
+        let mut text = text;
+        for s in &self.0 {
+            if text.contains(s.as_str()) {
+                text = text.replace(s.as_str(), "***");
+            }
+        }
+        text
+    }
+}
+
+/// Stores output chunks and host states in batches; returns the final host states.
+async fn write_batches(
+    db: itmgr_storage::Db,
+    id: RunId,
+    mut hosts: Vec<RunHost>,
+    mut rx: mpsc::Receiver<Msg>,
+    live: Arc<Live>,
+    masker: Masker,
+) -> Vec<RunHost> {
+    let index: HashMap<HostId, usize> = hosts
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.host_id, i))
+        .collect();
+    let mut seq: i64 = 0;
+    let mut truncated: HashSet<HostId> = HashSet::new();
+    let mut open = true;
+    while open {
+        let mut chunks: Vec<Chunk> = Vec::new();
+        let mut changed: HashSet<usize> = HashSet::new();
+        // Wait for something, then gather what arrives within the batching window.
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(150);
+        let mut first = true;
+        loop {
+            let msg = if first {
+                first = false;
+                rx.recv().await
+            } else {
+                match tokio::time::timeout_at(deadline, rx.recv()).await {
+                    Ok(m) => m,
+                    Err(_) => break,
+                }
+            };
+            let Some(msg) = msg else {
+                open = false;
+                break;
+            };
+            match msg {
+                Msg::Output(h, stdout, data) => {
+                    let Some(&i) = index.get(&h) else { continue };
+                    let stored = hosts[i].output_bytes;
+                    hosts[i].output_bytes += data.len() as i64;
+                    changed.insert(i);
+                    if stored >= MAX_OUTPUT_PER_HOST {
+                        if truncated.insert(h) {
+                            seq += 1;
+                            chunks.push(Chunk {
+                                seq,
+                                host_id: Some(h),
+                                stream: "sys",
+                                data: format!(
+                                    "[output beyond {} KiB is not stored]",
+                                    MAX_OUTPUT_PER_HOST / 1024
+                                ),
+                                at: Utc::now(),
+                            });
+                        }
+                        continue;
+                    }
+                    let text = masker.mask(String::from_utf8_lossy(&data).into_owned());
+                    // Consecutive pieces of one host's stream become one chunk.
+                    let stream = if stdout { "out" } else { "err" };
+                    if let Some(last) = chunks.last_mut().filter(|c| {
+                        c.host_id == Some(h) && c.stream == stream && c.data.len() < 32 * 1024
+                    }) {
+                        last.data.push_str(&text);
+                    } else {
+                        seq += 1;
+                        chunks.push(Chunk {
+                            seq,
+                            host_id: Some(h),
+                            stream,
+                            data: text,
+                            at: Utc::now(),
+                        });
+                    }
+                }
+                Msg::System(h, text) => {
+                    seq += 1;
+                    chunks.push(Chunk {
+                        seq,
+                        host_id: h,
+                        stream: "sys",
+                        data: masker.mask(text),
+                        at: Utc::now(),
+                    });
+                }
+                Msg::Host(rh) => {
+                    if let Some(&i) = index.get(&rh.host_id) {
+                        let bytes = hosts[i].output_bytes;
+                        hosts[i] = rh;
+                        hosts[i].output_bytes = bytes;
+                        if let Some(e) = hosts[i].error.take() {
+                            hosts[i].error = Some(masker.mask(e));
+                        }
+                        changed.insert(i);
+                    }
+                }
+            }
+            if chunks.len() >= 500 {
+                break;
+            }
+        }
+        if chunks.is_empty() && changed.is_empty() {
+            continue;
+        }
+        let changed: Vec<&RunHost> = changed.iter().map(|&i| &hosts[i]).collect();
+        // A busy database gets a few tries; output is never silently dropped on the first error.
+        let mut tries = 0;
+        loop {
+            match repo::store_batch(db.conn(), id, &chunks, &changed).await {
+                Ok(()) => break,
+                Err(e) if tries < 5 => {
+                    tries += 1;
+                    tracing::warn!(run = %id, error = %e, "storing run output failed; retrying");
+                    tokio::time::sleep(Duration::from_millis(100 * tries)).await;
+                }
+                Err(e) => {
+                    tracing::error!(run = %id, error = %e, "storing run output failed");
+                    break;
+                }
+            }
+        }
+        live.stored.send_modify(|v| *v += 1);
+    }
+    hosts
+}
+
+/// A script to upload and run.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ScriptInput {
+    /// A name for the history (e.g. the file name).
+    #[serde(default)]
+    pub name: String,
+    /// The script text (at most 1 MiB).
+    pub content: String,
+    #[schema(value_type = String, example = "bash")]
+    pub interpreter: Interpreter,
+    /// Arguments, each passed as one word.
+    #[serde(default)]
+    pub args: Vec<String>,
+}
+
+/// An ad-hoc command or script on a selection of hosts.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct CommandRequest {
+    pub targets: TargetSpec,
+    /// A command line (or give `script`).
+    pub command: Option<String>,
+    pub script: Option<ScriptInput>,
+    /// Run through sudo; a password, if sudo wants one, is the credential's become password,
+    /// given on stdin.
+    #[serde(default)]
+    pub sudo: bool,
+    /// Seconds per host (default: the inventory setting).
+    pub timeout_seconds: Option<u32>,
+    /// Hosts at once (default: the inventory setting).
+    pub concurrency: Option<u32>,
+    /// Start no more hosts after the first one that does not succeed.
+    #[serde(default)]
+    pub stop_on_failure: bool,
+}
+
+async fn options(
+    state: &AppState,
+    timeout: Option<u32>,
+    concurrency: Option<u32>,
+    sudo: bool,
+    stop_on_failure: bool,
+) -> ApiResult<Options> {
+    let (settings, _) = state.inventory_settings().await?;
+    let mut errors = BTreeMap::new();
+    let timeout_seconds = timeout.unwrap_or(settings.run_host_timeout_seconds);
+    if !(1..=86_400).contains(&timeout_seconds) {
+        errors.insert(
+            "timeout_seconds".to_owned(),
+            "must be between 1 and 86400".to_owned(),
+        );
+    }
+    let concurrency = concurrency.unwrap_or(settings.run_concurrency);
+    if !(1..=1_000).contains(&concurrency) {
+        errors.insert(
+            "concurrency".to_owned(),
+            "must be between 1 and 1000".to_owned(),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    Ok(Options {
+        sudo,
+        timeout_seconds,
+        concurrency,
+        stop_on_failure,
+    })
+}
+
+fn no_nul(field: &str, text: &str) -> ApiResult<()> {
+    if text.contains('\0') {
+        return Err(ApiError::field(field, "must not contain NUL characters"));
+    }
+    Ok(())
+}
+
+/// Starts an ad-hoc command or script.
+pub async fn run_command(
+    state: &AppState,
+    cap: Capability<perm::RunsExecute>,
+    ctx: &RequestContext,
+    req: CommandRequest,
+) -> ApiResult<Run> {
+    let (kind, title, action) = match (req.command, req.script) {
+        (Some(c), None) => {
+            let c = c.trim().to_owned();
+            if c.is_empty() || c.len() > 64 * 1024 {
+                return Err(ApiError::field(
+                    "command",
+                    "give a command of at most 64 KiB",
+                ));
+            }
+            no_nul("command", &c)?;
+            let title: String = c
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(200)
+                .collect();
+            (RunKind::Command, title, Action::Command { command: c })
+        }
+        (None, Some(s)) => {
+            if s.content.trim().is_empty() || s.content.len() > MAX_SCRIPT {
+                return Err(ApiError::field("script", "give a script of at most 1 MiB"));
+            }
+            no_nul("script", &s.content)?;
+            if s.args.len() > 100 || s.args.iter().any(|a| a.len() > 4096 || a.contains('\0')) {
+                return Err(ApiError::field(
+                    "script",
+                    "at most 100 arguments of at most 4096 characters, without NUL",
+                ));
+            }
+            let name: String = s
+                .name
+                .trim()
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(200)
+                .collect();
+            let name = if name.is_empty() {
+                "script".to_owned()
+            } else {
+                name
+            };
+            let title = std::iter::once(name.clone())
+                .chain(s.args.iter().cloned())
+                .collect::<Vec<_>>()
+                .join(" ");
+            (
+                RunKind::Script,
+                title.chars().take(200).collect(),
+                Action::Script {
+                    name,
+                    content: s.content,
+                    interpreter: s.interpreter,
+                    args: s.args,
+                },
+            )
+        }
+        _ => {
+            return Err(ApiError::field(
+                "command",
+                "give either a command or a script",
+            ))
+        }
+    };
+    let options = options(
+        state,
+        req.timeout_seconds,
+        req.concurrency,
+        req.sudo,
+        req.stop_on_failure,
+    )
+    .await?;
+    let hosts = resolve(state, &req.targets).await?;
+    launch(
+        state,
+        cap.principal(),
+        ctx,
+        NewRun {
+            kind,
+            title,
+            action,
+            options,
+            target: req.targets,
+            hosts,
+            trigger: trigger_of(cap.principal()),
+            rerun_of: None,
+        },
+    )
+    .await
+}
+
+/// Adds or removes a public key on a selection of hosts.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct KeyRequest {
+    pub targets: TargetSpec,
+    /// `deploy` or `remove`.
+    pub action: KeyAction,
+    /// A pasted public key line (or give `key_secret`).
+    pub public_key: Option<String>,
+    /// Name or id of an `ssh_key` secret whose public key is used.
+    pub key_secret: Option<String>,
+    /// Whose `authorized_keys` (default: the login user; another user goes through sudo).
+    pub user: Option<String>,
+    pub timeout_seconds: Option<u32>,
+    pub concurrency: Option<u32>,
+}
+
+/// What to do with the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyAction {
+    Deploy,
+    Remove,
+}
+
+/// Starts a key deployment or removal.
+pub async fn run_key(
+    state: &AppState,
+    cap: Capability<perm::KeysDeploy>,
+    ctx: &RequestContext,
+    req: KeyRequest,
+) -> ApiResult<Run> {
+    let text = match (
+        req.public_key
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty()),
+        req.key_secret
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty()),
+    ) {
+        (Some(k), None) => k.to_owned(),
+        (None, Some(r)) => {
+            let db = state.db.conn();
+            let found = match r.parse::<SecretId>() {
+                Ok(id) => itmgr_storage::repo::secrets::find_by_id(db, id).await.ok(),
+                Err(_) => itmgr_storage::repo::secrets::find_by_name(db, r).await?,
+            };
+            let Some(secret) = found.filter(|s| s.kind == itmgr_domain::SecretKind::SshKey) else {
+                return Err(ApiError::field(
+                    "key_secret",
+                    format!("no ssh_key secret {r:?}"),
+                ));
+            };
+            secret
+                .metadata
+                .get("public_key")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    ApiError::field("key_secret", "the secret has no public key on record")
+                })?
+        }
+        _ => {
+            return Err(ApiError::field(
+                "public_key",
+                "give either a public key or a key secret",
+            ))
+        }
+    };
+    let key = itmgr_ssh::AuthorizedKey::parse(&text)
+        .map_err(|e| ApiError::field("public_key", e.to_string()))?;
+    let user = req
+        .user
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(str::to_owned);
+    if let Some(u) = &user {
+        let ok = u.len() <= 32
+            && !u.starts_with('-')
+            && u.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+        if !ok {
+            return Err(ApiError::field("user", "not a valid user name"));
+        }
+    }
+    let deploy = req.action == KeyAction::Deploy;
+    let options = options(state, req.timeout_seconds, req.concurrency, false, false).await?;
+    let hosts = resolve(state, &req.targets).await?;
+    let kind = if deploy {
+        RunKind::KeyDeploy
+    } else {
+        RunKind::KeyRemove
+    };
+    let title = format!(
+        "{} {}{}",
+        if deploy { "Deploy" } else { "Remove" },
+        key.fingerprint,
+        user.as_ref()
+            .map(|u| format!(" for {u}"))
+            .unwrap_or_default()
+    );
+    launch(
+        state,
+        cap.principal(),
+        ctx,
+        NewRun {
+            kind,
+            title,
+            action: Action::Key {
+                deploy,
+                public_key: key.line,
+                fingerprint: key.fingerprint,
+                user,
+            },
+            options,
+            target: req.targets,
+            hosts,
+            trigger: trigger_of(cap.principal()),
+            rerun_of: None,
+        },
+    )
+    .await
+}
+
+/// Runs, newest first.
+pub async fn list(
+    state: &AppState,
+    _cap: Capability<perm::RunsRead>,
+    filter: &RunFilter,
+    page: PageRequest,
+) -> ApiResult<Page<Run>> {
+    Ok(repo::list(state.db.conn(), filter, page).await?)
+}
+
+/// A run and its hosts.
+pub async fn get(
+    state: &AppState,
+    _cap: Capability<perm::RunsRead>,
+    id: RunId,
+) -> ApiResult<(Run, Vec<RunHost>)> {
+    let run = repo::find(state.db.conn(), id)
+        .await
+        .map_err(super::not_found("run"))?;
+    let hosts = repo::hosts(state.db.conn(), id).await?;
+    Ok((run, hosts))
+}
+
+/// Stored output after `after`.
+pub async fn output(
+    state: &AppState,
+    _cap: &Capability<perm::RunsRead>,
+    id: RunId,
+    after: i64,
+    host: Option<HostId>,
+    limit: u64,
+) -> ApiResult<Vec<Chunk>> {
+    Ok(repo::output(state.db.conn(), id, after, host, limit.clamp(1, 5_000)).await?)
+}
+
+/// Cancels a running run: open channels are closed, hosts not started are marked canceled.
+pub async fn cancel(
+    state: &AppState,
+    cap: Capability<perm::RunsExecute>,
+    ctx: &RequestContext,
+    id: RunId,
+) -> ApiResult<()> {
+    let run = repo::find(state.db.conn(), id)
+        .await
+        .map_err(super::not_found("run"))?;
+    if run.status.is_final() {
+        return Err(ApiError::Conflict {
+            message: format!("The run is already {}", run.status),
+            field: None,
+        });
+    }
+    let Some(live) = state.runs.get(id) else {
+        return Err(ApiError::Conflict {
+            message: "The run is not executing in this server".into(),
+            field: None,
+        });
+    };
+    live.cancel.send_replace(true);
+    Event::new(ctx, Some(cap.principal()), "run.cancel")
+        .target("run", id, Some(&run.title))
+        .write(state.db.conn())
+        .await?;
+    Ok(())
+}
+
+/// Runs a run again on the same hosts (all, or those that did not succeed), with the same
+/// parameters; the credentials and host keys are read afresh.
+pub async fn rerun(
+    state: &AppState,
+    cap: Capability<perm::RunsExecute>,
+    ctx: &RequestContext,
+    id: RunId,
+    failed_only: bool,
+) -> ApiResult<Run> {
+    let run = repo::find(state.db.conn(), id)
+        .await
+        .map_err(super::not_found("run"))?;
+    let run_hosts = repo::hosts(state.db.conn(), id).await?;
+    if !run.status.is_final() {
+        return Err(ApiError::Conflict {
+            message: "The run is still in progress".into(),
+            field: None,
+        });
+    }
+    if matches!(run.kind, RunKind::KeyDeploy | RunKind::KeyRemove)
+        && !cap.principal().can(itmgr_auth::Permission::KeysDeploy)
+    {
+        return Err(ApiError::Forbidden(Some(
+            itmgr_auth::Permission::KeysDeploy,
+        )));
+    }
+    let action: Action =
+        serde_json::from_value(run.parameters["action"].clone()).map_err(|_| {
+            ApiError::Conflict {
+                message: "This run cannot be repeated".into(),
+                field: None,
+            }
+        })?;
+    let options: Options =
+        serde_json::from_value(run.parameters["options"].clone()).map_err(|_| {
+            ApiError::Conflict {
+                message: "This run cannot be repeated".into(),
+                field: None,
+            }
+        })?;
+    let ids: Vec<HostId> = run_hosts
+        .iter()
+        .filter(|h| !failed_only || h.status.needs_rerun())
+        .map(|h| h.host_id)
+        .collect();
+    if ids.is_empty() {
+        return Err(ApiError::Conflict {
+            message: "No host of that run needs running again".into(),
+            field: None,
+        });
+    }
+    let mut hosts = hosts_repo::find_many(state.db.conn(), &ids).await?;
+    hosts.sort_by(|a, b| a.name.cmp(&b.name));
+    launch(
+        state,
+        cap.principal(),
+        ctx,
+        NewRun {
+            kind: run.kind,
+            title: run.title,
+            action,
+            options,
+            target: TargetSpec {
+                hosts: ids,
+                ..Default::default()
+            },
+            hosts,
+            trigger: RunTrigger::Rerun,
+            rerun_of: Some(id),
+        },
+    )
+    .await
+}
+
+/// At start-up: runs this server left queued or running when it stopped become `lost` (visibly,
+/// never "running" forever). Runs execute in the server that started them; with several servers
+/// the lease-based queue of the automation module takes over this duty.
+pub async fn recover(state: &AppState) -> ApiResult<u64> {
+    Ok(repo::mark_abandoned_lost(state.db.conn()).await?)
+}

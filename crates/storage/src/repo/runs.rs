@@ -1,0 +1,410 @@
+//! Runs, their hosts and their output chunks.
+
+use crate::entities::{run_hosts, run_output, runs};
+use crate::{Page, PageRequest, Result, StorageError};
+use chrono::{DateTime, Utc};
+use itmgr_domain::{HostId, HostRunStatus, RunId, RunKind, RunStatus, RunTrigger, UserId};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+
+/// A run.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub id: RunId,
+    pub kind: RunKind,
+    pub status: RunStatus,
+    pub trigger: RunTrigger,
+    pub rerun_of: Option<RunId>,
+    pub created_by: Option<UserId>,
+    pub created_by_name: String,
+    /// A one-line description (the command, the script's name, the key's fingerprint).
+    pub title: String,
+    /// The selection as given (hosts, groups, rule).
+    pub target: serde_json::Value,
+    /// What was asked, secrets never included.
+    pub parameters: serde_json::Value,
+    /// Host counts by status.
+    pub summary: serde_json::Value,
+    pub queued_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub error: Option<String>,
+}
+
+/// One target host of a run, as it was at launch, and its result.
+#[derive(Debug, Clone)]
+pub struct RunHost {
+    pub host_id: HostId,
+    pub position: i32,
+    pub host_name: String,
+    pub address: String,
+    pub port: u16,
+    pub status: HostRunStatus,
+    pub exit_code: Option<i32>,
+    pub error: Option<String>,
+    /// A short machine-readable outcome (e.g. `added` / `present` for a key deployment).
+    pub result: Option<String>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub output_bytes: i64,
+}
+
+/// A piece of output.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Chunk {
+    pub seq: i64,
+    /// `None`: a message of the run itself.
+    pub host_id: Option<HostId>,
+    /// `out`, `err` or `sys`.
+    pub stream: &'static str,
+    pub data: String,
+    pub at: DateTime<Utc>,
+}
+
+fn integrity(what: &str, v: &str) -> StorageError {
+    StorageError::Integrity(format!("run {what} {v:?}"))
+}
+
+impl TryFrom<runs::Model> for Run {
+    type Error = StorageError;
+    fn try_from(m: runs::Model) -> Result<Self> {
+        Ok(Self {
+            id: RunId::from_uuid(m.id),
+            kind: m.kind.parse().map_err(|_| integrity("kind", &m.kind))?,
+            status: m
+                .status
+                .parse()
+                .map_err(|_| integrity("status", &m.status))?,
+            trigger: m
+                .trigger
+                .parse()
+                .map_err(|_| integrity("trigger", &m.trigger))?,
+            rerun_of: m.rerun_of.map(RunId::from_uuid),
+            created_by: m.created_by.map(UserId::from_uuid),
+            created_by_name: m.created_by_name,
+            title: m.title,
+            target: m.target,
+            parameters: m.parameters,
+            summary: m.summary,
+            queued_at: m.queued_at,
+            started_at: m.started_at,
+            finished_at: m.finished_at,
+            error: m.error,
+        })
+    }
+}
+
+impl TryFrom<run_hosts::Model> for RunHost {
+    type Error = StorageError;
+    fn try_from(m: run_hosts::Model) -> Result<Self> {
+        Ok(Self {
+            host_id: HostId::from_uuid(m.host_id),
+            position: m.position,
+            host_name: m.host_name,
+            address: m.address,
+            port: u16::try_from(m.port).map_err(|_| integrity("port", &m.port.to_string()))?,
+            status: m
+                .status
+                .parse()
+                .map_err(|_| integrity("host status", &m.status))?,
+            exit_code: m.exit_code,
+            error: m.error,
+            result: m.result,
+            started_at: m.started_at,
+            finished_at: m.finished_at,
+            output_bytes: m.output_bytes,
+        })
+    }
+}
+
+fn stream_name(s: &str) -> &'static str {
+    match s {
+        "out" => "out",
+        "err" => "err",
+        _ => "sys",
+    }
+}
+
+/// Stores a new run with its target snapshot, in one transaction.
+pub async fn insert(db: &sea_orm::DatabaseConnection, run: &Run, hosts: &[RunHost]) -> Result<()> {
+    let txn = db.begin().await?;
+    runs::ActiveModel {
+        id: Set(run.id.as_uuid()),
+        kind: Set(run.kind.as_str().to_owned()),
+        status: Set(run.status.as_str().to_owned()),
+        trigger: Set(run.trigger.as_str().to_owned()),
+        rerun_of: Set(run.rerun_of.map(|r| r.as_uuid())),
+        created_by: Set(run.created_by.map(|u| u.as_uuid())),
+        created_by_name: Set(run.created_by_name.clone()),
+        title: Set(run.title.clone()),
+        target: Set(run.target.clone()),
+        parameters: Set(run.parameters.clone()),
+        summary: Set(run.summary.clone()),
+        queued_at: Set(run.queued_at),
+        started_at: Set(run.started_at),
+        finished_at: Set(run.finished_at),
+        error: Set(run.error.clone()),
+    }
+    .insert(&txn)
+    .await?;
+    for batch in hosts.chunks(500) {
+        run_hosts::Entity::insert_many(batch.iter().map(|h| run_hosts::ActiveModel {
+            run_id: Set(run.id.as_uuid()),
+            host_id: Set(h.host_id.as_uuid()),
+            position: Set(h.position),
+            host_name: Set(h.host_name.clone()),
+            address: Set(h.address.clone()),
+            port: Set(i32::from(h.port)),
+            status: Set(h.status.as_str().to_owned()),
+            exit_code: Set(h.exit_code),
+            error: Set(h.error.clone()),
+            result: Set(h.result.clone()),
+            started_at: Set(h.started_at),
+            finished_at: Set(h.finished_at),
+            output_bytes: Set(h.output_bytes),
+        }))
+        .exec(&txn)
+        .await?;
+    }
+    crate::commit(txn).await
+}
+
+/// Marks a run started.
+pub async fn start(db: &impl ConnectionTrait, id: RunId) -> Result<()> {
+    runs::Entity::update_many()
+        .col_expr(
+            runs::Column::Status,
+            Expr::value(RunStatus::Running.as_str()),
+        )
+        .col_expr(runs::Column::StartedAt, Expr::value(Utc::now()))
+        .filter(runs::Column::Id.eq(id.as_uuid()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Records the end of a run.
+pub async fn finish(
+    db: &impl ConnectionTrait,
+    id: RunId,
+    status: RunStatus,
+    summary: &serde_json::Value,
+    error: Option<&str>,
+) -> Result<()> {
+    runs::Entity::update_many()
+        .col_expr(runs::Column::Status, Expr::value(status.as_str()))
+        .col_expr(runs::Column::FinishedAt, Expr::value(Utc::now()))
+        .col_expr(runs::Column::Summary, Expr::value(summary.clone()))
+        .col_expr(runs::Column::Error, Expr::value(error.map(str::to_owned)))
+        .filter(runs::Column::Id.eq(id.as_uuid()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Saves one host's state.
+pub async fn update_host(db: &impl ConnectionTrait, run: RunId, h: &RunHost) -> Result<()> {
+    run_hosts::Entity::update_many()
+        .col_expr(run_hosts::Column::Status, Expr::value(h.status.as_str()))
+        .col_expr(run_hosts::Column::ExitCode, Expr::value(h.exit_code))
+        .col_expr(run_hosts::Column::Error, Expr::value(h.error.clone()))
+        .col_expr(run_hosts::Column::Result, Expr::value(h.result.clone()))
+        .col_expr(run_hosts::Column::StartedAt, Expr::value(h.started_at))
+        .col_expr(run_hosts::Column::FinishedAt, Expr::value(h.finished_at))
+        .col_expr(run_hosts::Column::OutputBytes, Expr::value(h.output_bytes))
+        .filter(run_hosts::Column::RunId.eq(run.as_uuid()))
+        .filter(run_hosts::Column::HostId.eq(h.host_id.as_uuid()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Appends output chunks (already numbered) in one statement.
+pub async fn append_output(db: &impl ConnectionTrait, run: RunId, chunks: &[Chunk]) -> Result<()> {
+    for batch in chunks.chunks(200) {
+        run_output::Entity::insert_many(batch.iter().map(|c| run_output::ActiveModel {
+            run_id: Set(run.as_uuid()),
+            seq: Set(c.seq),
+            host_id: Set(c.host_id.map(|h| h.as_uuid())),
+            stream: Set(c.stream.to_owned()),
+            data: Set(c.data.clone()),
+            at: Set(c.at),
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Stores a batch of output and host states in one transaction.
+pub async fn store_batch(
+    db: &sea_orm::DatabaseConnection,
+    run: RunId,
+    chunks: &[Chunk],
+    hosts: &[&RunHost],
+) -> Result<()> {
+    let txn = db.begin().await?;
+    append_output(&txn, run, chunks).await?;
+    for h in hosts {
+        update_host(&txn, run, h).await?;
+    }
+    crate::commit(txn).await
+}
+
+/// Output after `after` (exclusive), in order, optionally of one host.
+pub async fn output(
+    db: &impl ConnectionTrait,
+    run: RunId,
+    after: i64,
+    host: Option<HostId>,
+    limit: u64,
+) -> Result<Vec<Chunk>> {
+    let mut q = run_output::Entity::find()
+        .filter(run_output::Column::RunId.eq(run.as_uuid()))
+        .filter(run_output::Column::Seq.gt(after));
+    if let Some(h) = host {
+        q = q.filter(run_output::Column::HostId.eq(h.as_uuid()));
+    }
+    Ok(q.order_by_asc(run_output::Column::Seq)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| Chunk {
+            seq: m.seq,
+            host_id: m.host_id.map(HostId::from_uuid),
+            stream: stream_name(&m.stream),
+            data: m.data,
+            at: m.at,
+        })
+        .collect())
+}
+
+/// A run by id.
+pub async fn find(db: &impl ConnectionTrait, id: RunId) -> Result<Run> {
+    runs::Entity::find_by_id(id.as_uuid())
+        .one(db)
+        .await?
+        .ok_or(StorageError::NotFound)?
+        .try_into()
+}
+
+/// A run's hosts in launch order.
+pub async fn hosts(db: &impl ConnectionTrait, id: RunId) -> Result<Vec<RunHost>> {
+    run_hosts::Entity::find()
+        .filter(run_hosts::Column::RunId.eq(id.as_uuid()))
+        .order_by_asc(run_hosts::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(RunHost::try_from)
+        .collect()
+}
+
+/// Filters for the run history.
+#[derive(Debug, Clone, Default)]
+pub struct RunFilter {
+    pub kinds: Vec<RunKind>,
+    pub statuses: Vec<RunStatus>,
+    pub created_by: Option<UserId>,
+    /// Runs that targeted this host.
+    pub host: Option<HostId>,
+    /// Substring of the title.
+    pub q: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// Runs, newest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    f: &RunFilter,
+    page: PageRequest,
+) -> Result<Page<Run>> {
+    let mut cond = Condition::all();
+    if !f.kinds.is_empty() {
+        cond = cond.add(runs::Column::Kind.is_in(f.kinds.iter().map(|k| k.as_str())));
+    }
+    if !f.statuses.is_empty() {
+        cond = cond.add(runs::Column::Status.is_in(f.statuses.iter().map(|k| k.as_str())));
+    }
+    if let Some(u) = f.created_by {
+        cond = cond.add(runs::Column::CreatedBy.eq(u.as_uuid()));
+    }
+    if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
+        cond = cond.add(runs::Column::Title.contains(q));
+    }
+    if let Some(t) = f.since {
+        cond = cond.add(runs::Column::QueuedAt.gte(t));
+    }
+    if let Some(t) = f.until {
+        cond = cond.add(runs::Column::QueuedAt.lt(t));
+    }
+    if let Some(h) = f.host {
+        cond = cond.add(
+            runs::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(run_hosts::Column::RunId)
+                    .from(run_hosts::Entity)
+                    .and_where(run_hosts::Column::HostId.eq(h.as_uuid()))
+                    .to_owned(),
+            ),
+        );
+    }
+    let total = runs::Entity::find().filter(cond.clone()).count(db).await?;
+    let rows = runs::Entity::find()
+        .filter(cond)
+        .order_by_desc(runs::Column::QueuedAt)
+        .limit(page.limit)
+        .offset(page.offset)
+        .all(db)
+        .await?;
+    Ok(Page {
+        items: rows.into_iter().map(Run::try_from).collect::<Result<_>>()?,
+        total,
+    })
+}
+
+/// Runs left queued or running by an executor that is gone (this process restarted): marked
+/// `lost`, their unfinished hosts `canceled`. Returns how many.
+pub async fn mark_abandoned_lost(db: &impl ConnectionTrait) -> Result<u64> {
+    let open: Vec<uuid::Uuid> = runs::Entity::find()
+        .select_only()
+        .column(runs::Column::Id)
+        .filter(
+            runs::Column::Status.is_in([RunStatus::Queued.as_str(), RunStatus::Running.as_str()]),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    if open.is_empty() {
+        return Ok(0);
+    }
+    run_hosts::Entity::update_many()
+        .col_expr(
+            run_hosts::Column::Status,
+            Expr::value(HostRunStatus::Canceled.as_str()),
+        )
+        .col_expr(run_hosts::Column::Error, Expr::value("the run was lost"))
+        .filter(run_hosts::Column::RunId.is_in(open.clone()))
+        .filter(run_hosts::Column::Status.is_in([
+            HostRunStatus::Pending.as_str(),
+            HostRunStatus::Running.as_str(),
+        ]))
+        .exec(db)
+        .await?;
+    let r = runs::Entity::update_many()
+        .col_expr(runs::Column::Status, Expr::value(RunStatus::Lost.as_str()))
+        .col_expr(runs::Column::FinishedAt, Expr::value(Utc::now()))
+        .col_expr(
+            runs::Column::Error,
+            Expr::value("the server stopped while the run was in progress"),
+        )
+        .filter(runs::Column::Id.is_in(open))
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected)
+}
