@@ -134,6 +134,7 @@ pub fn router(state: AppState) -> Router {
         .route("/runs", get(runs::list_runs))
         .route("/runs/commands", post(runs::run_command))
         .route("/runs/ssh-keys", post(runs::run_key))
+        .route("/runs/key-rotation", post(runs::rotate_key))
         .route("/runs/targets", post(runs::resolve_targets))
         .route("/runs/{id}", get(runs::get_run))
         .route("/runs/{id}/output", get(runs::get_run_output))

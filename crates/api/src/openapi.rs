@@ -47,7 +47,7 @@ impl Modify for BearerAuth {
         groups::get_inventory,
         terminal::open_terminal, terminal::list_terminals, terminal::reattach_terminal, terminal::close_terminal,
         terminal::terminal_ws, terminal::accept_host_key, terminal::list_recordings, terminal::get_recording,
-        runs::list_runs, runs::get_run, runs::get_run_output, runs::run_events, runs::run_command, runs::run_key,
+        runs::list_runs, runs::get_run, runs::get_run_output, runs::run_events, runs::run_command, runs::run_key, runs::rotate_key,
         runs::cancel_run, runs::rerun_run, runs::resolve_targets,
         dashboard::get_dashboard,
         settings::get_settings, settings::update_settings,

@@ -7,8 +7,11 @@ use serde_json::{json, Value};
 use std::net::SocketAddr;
 
 /// A running server and a logged-in admin.
+#[allow(dead_code)] // each bench uses what it needs
 pub struct Server {
     pub addr: SocketAddr,
+    /// The server's state (e.g. to record host keys directly).
+    pub state: AppState,
     pub token: String,
     pub http: reqwest::Client,
     _dir: tempfile::TempDir,
@@ -34,7 +37,7 @@ pub async fn start() -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     state.set_own_addresses(vec![addr]);
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let listener = axum::serve::ListenerExt::tap_io(listener, |s: &mut tokio::net::TcpStream| {
         let _ = s.set_nodelay(true);
     });
@@ -59,6 +62,7 @@ pub async fn start() -> Server {
         .unwrap();
     Server {
         addr,
+        state,
         token,
         http,
         _dir: dir,

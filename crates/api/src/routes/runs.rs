@@ -7,7 +7,7 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, Path, Query};
 use crate::services::{
     self,
-    runs::{CommandRequest, KeyRequest, TargetSpec},
+    runs::{CommandRequest, KeyRequest, RotationRequest, TargetSpec},
 };
 use crate::state::AppState;
 use axum::extract::State;
@@ -389,6 +389,23 @@ pub async fn run_key(
 ) -> ApiResult<(StatusCode, axum::Json<Run>)> {
     let cap = p.require::<perm::KeysDeploy>()?;
     let run = services::runs::run_key(&state, cap, &ctx, b).await?;
+    Ok((StatusCode::ACCEPTED, axum::Json(run.into())))
+}
+
+/// Rotates an SSH key secret on every host that logs in with it: deploy a new key, verify a login
+/// with it on each host, then store it and remove the old key; if any host fails, the new key is
+/// removed again and the secret is unchanged. Needs `keys:deploy` and `secrets:update`.
+#[utoipa::path(post, path = "/api/v1/runs/key-rotation", tag = "runs", request_body = RotationRequest,
+    responses((status = 202, body = Run), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn rotate_key(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ctx: RequestContext,
+    Json(b): Json<RotationRequest>,
+) -> ApiResult<(StatusCode, axum::Json<Run>)> {
+    let cap = p.require::<perm::KeysDeploy>()?;
+    let secrets = p.require::<perm::SecretsUpdate>()?;
+    let run = services::runs::rotate_key(&state, cap, secrets, &ctx, b).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(run.into())))
 }
 

@@ -13,6 +13,7 @@ use crate::context::RequestContext;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use chrono::Utc;
+use futures_util::StreamExt;
 use itmgr_auth::{perm, Capability, Principal, PrincipalKind};
 use itmgr_domain::{
     GroupId, HostAddress, HostId, HostRunStatus, Interpreter, RunId, RunKind, RunStatus,
@@ -303,6 +304,16 @@ pub async fn launch(
     ctx: &RequestContext,
     new: NewRun,
 ) -> ApiResult<Run> {
+    launch_with(state, principal, ctx, new, None).await
+}
+
+async fn launch_with(
+    state: &AppState,
+    principal: &Principal,
+    ctx: &RequestContext,
+    new: NewRun,
+    rotation: Option<Rotation>,
+) -> ApiResult<Run> {
     if new.hosts.is_empty() {
         return Err(ApiError::field("targets", "the selection matches no hosts"));
     }
@@ -360,12 +371,15 @@ pub async fn launch(
     let targets: HashMap<HostId, Host> = new.hosts.into_iter().map(|h| (h.id, h)).collect();
     tokio::spawn(execute(
         state.clone(),
-        id,
-        hosts,
-        targets,
-        new.action,
-        new.options,
-        live,
+        Job {
+            id,
+            hosts,
+            targets,
+            action: new.action,
+            options: new.options,
+            live,
+            rotation,
+        },
     ));
     Ok(run)
 }
@@ -376,15 +390,27 @@ struct Login {
     become_password: Option<Zeroizing<String>>,
 }
 
-async fn execute(
-    state: AppState,
+/// Everything a run's executor gets.
+struct Job {
     id: RunId,
     hosts: Vec<RunHost>,
     targets: HashMap<HostId, Host>,
     action: Action,
     options: Options,
     live: Arc<Live>,
-) {
+    rotation: Option<Rotation>,
+}
+
+async fn execute(state: AppState, job: Job) {
+    let Job {
+        id,
+        hosts,
+        targets,
+        action,
+        options,
+        live,
+        rotation,
+    } = job;
     let db = state.db.clone();
     let _ = repo::start(db.conn(), id).await;
     // Each credential is opened once per run, not once per host.
@@ -427,6 +453,7 @@ async fn execute(
     let action = Arc::new(action);
     let mut tasks = tokio::task::JoinSet::new();
     let mut cancel = live.cancel.subscribe();
+    let mut finals: Vec<RunHost> = Vec::new();
     // Hosts start in launch order: a permit is taken here before each host's task is spawned.
     for mut rh in hosts {
         let permit = tokio::select! {
@@ -435,12 +462,14 @@ async fn execute(
         };
         let Some(permit) = permit.filter(|_| !*cancel.borrow()) else {
             rh.status = HostRunStatus::Canceled;
+            finals.push(rh.clone());
             let _ = tx.send(Msg::Host(rh)).await;
             continue;
         };
         if stop.load(Ordering::SeqCst) {
             rh.status = HostRunStatus::Skipped;
             rh.error = Some("not started: the run stopped at the first failure".into());
+            finals.push(rh.clone());
             let _ = tx.send(Msg::Host(rh)).await;
             continue;
         }
@@ -479,23 +508,47 @@ async fn execute(
             if let Some(e) = &rh.error {
                 let _ = tx.send(Msg::System(Some(rh.host_id), e.clone())).await;
             }
-            let _ = tx.send(Msg::Host(rh)).await;
+            let _ = tx.send(Msg::Host(rh.clone())).await;
+            rh
         });
-        // Reap finished hosts as we go so a long run does not hold every result.
-        while tasks.try_join_next().is_some() {}
+        // Reap finished hosts as we go so a long run does not hold every task.
+        while let Some(r) = tasks.try_join_next() {
+            finals.extend(r.ok());
+        }
     }
-    while tasks.join_next().await.is_some() {}
+    while let Some(r) = tasks.join_next().await {
+        finals.extend(r.ok());
+    }
+    let mut error = policy.as_ref().err().map(|e| e.to_string());
+    if let Some(rotation) = rotation {
+        finals.sort_by_key(|h| h.position);
+        if !*live.cancel.borrow() {
+            if let Some(e) = finish_rotation(
+                &state,
+                rotation,
+                &mut finals,
+                &targets,
+                &logins,
+                &options,
+                &tx,
+            )
+            .await
+            {
+                let _ = tx.send(Msg::System(None, e.clone())).await;
+                error = Some(e);
+            }
+        }
+    }
     drop(tx);
     let hosts = writer.await.unwrap_or_default();
     let canceled = *live.cancel.borrow();
     let status = if canceled {
         RunStatus::Canceled
-    } else if hosts.iter().all(|h| h.status == HostRunStatus::Succeeded) {
+    } else if error.is_none() && hosts.iter().all(|h| h.status == HostRunStatus::Succeeded) {
         RunStatus::Succeeded
     } else {
         RunStatus::Failed
     };
-    let error = policy.err().map(|e| e.to_string());
     if let Err(e) = repo::finish(db.conn(), id, status, &summary(&hosts), error.as_deref()).await {
         tracing::error!(run = %id, error = %e, "recording the end of a run failed");
     }
@@ -1276,4 +1329,312 @@ pub async fn rerun(
 /// the lease-based queue of the automation module takes over this duty.
 pub async fn recover(state: &AppState) -> ApiResult<u64> {
     Ok(repo::mark_abandoned_lost(state.db.conn()).await?)
+}
+
+/// Replaces an SSH key secret on every host that logs in with it.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct RotationRequest {
+    /// Name or id of the `ssh_key` secret to replace.
+    pub key_secret: String,
+    pub timeout_seconds: Option<u32>,
+    pub concurrency: Option<u32>,
+}
+
+/// What a rotation needs beyond a plain run, kept in memory only (the new private key).
+struct Rotation {
+    key_id: SecretId,
+    old_public: String,
+    new_public: String,
+    new_private: Zeroizing<String>,
+    principal: Principal,
+    ctx: RequestContext,
+}
+
+/// Rotates an SSH key: a new key pair is deployed next to the old one on every host that logs in
+/// with it (through any credential), a login with the new key is verified on each, and only if
+/// every host verified is the secret replaced and the old key removed; otherwise the new key is
+/// taken away again and the secret is left as it was.
+pub async fn rotate_key(
+    state: &AppState,
+    cap: Capability<perm::KeysDeploy>,
+    _secrets: Capability<perm::SecretsUpdate>,
+    ctx: &RequestContext,
+    req: RotationRequest,
+) -> ApiResult<Run> {
+    let db = state.db.conn();
+    let r = req.key_secret.trim();
+    let found = match r.parse::<SecretId>() {
+        Ok(id) => itmgr_storage::repo::secrets::find_by_id(db, id).await.ok(),
+        Err(_) => itmgr_storage::repo::secrets::find_by_name(db, r).await?,
+    };
+    let Some(key) = found.filter(|s| s.kind == itmgr_domain::SecretKind::SshKey) else {
+        return Err(ApiError::field(
+            "key_secret",
+            format!("no ssh_key secret {r:?}"),
+        ));
+    };
+    let old_public = key
+        .metadata
+        .get("public_key")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::field("key_secret", "the secret has no public key on record"))?;
+    let old = itmgr_ssh::AuthorizedKey::parse(&old_public)
+        .map_err(|e| ApiError::field("key_secret", e.to_string()))?;
+    let key_text = key.id.to_string();
+    let credentials: Vec<SecretId> = itmgr_storage::repo::secrets::all(db)
+        .await?
+        .into_iter()
+        .filter(|s| {
+            s.kind == itmgr_domain::SecretKind::SshCredential
+                && s.metadata.get("key_secret_id").and_then(|v| v.as_str())
+                    == Some(key_text.as_str())
+        })
+        .map(|s| s.id)
+        .collect();
+    let mut ids = Vec::new();
+    for c in &credentials {
+        let filter = HostFilter {
+            credential_id: Some(*c),
+            ..Default::default()
+        };
+        ids.extend(hosts_repo::ids(db, &filter).await?);
+    }
+    if ids.is_empty() {
+        return Err(ApiError::field(
+            "key_secret",
+            "no host logs in with this key",
+        ));
+    }
+    let mut hosts = hosts_repo::find_many(db, &ids).await?;
+    hosts.sort_by(|a, b| a.name.cmp(&b.name));
+    let (new_private, info) = itmgr_vault::sshkey::generate_ed25519(&format!("itmgr:{}", key.name))
+        .map_err(ApiError::Internal)?;
+    let new = itmgr_ssh::AuthorizedKey::parse(&info.public_key)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let options = options(state, req.timeout_seconds, req.concurrency, false, false).await?;
+    let rotation = Rotation {
+        key_id: key.id,
+        old_public: old.line.clone(),
+        new_public: new.line.clone(),
+        new_private,
+        principal: cap.principal().clone(),
+        ctx: ctx.clone(),
+    };
+    launch_with(
+        state,
+        cap.principal(),
+        ctx,
+        NewRun {
+            kind: RunKind::KeyRotate,
+            title: format!(
+                "Rotate {} ({} → {})",
+                key.name, old.fingerprint, new.fingerprint
+            ),
+            action: Action::Key {
+                deploy: true,
+                public_key: new.line,
+                fingerprint: new.fingerprint,
+                user: None,
+            },
+            options,
+            target: TargetSpec {
+                hosts: ids,
+                ..Default::default()
+            },
+            hosts,
+            trigger: trigger_of(cap.principal()),
+            rerun_of: None,
+        },
+        Some(rotation),
+    )
+    .await
+}
+
+/// One host step of a rotation phase, owning everything it uses.
+fn step_on(
+    rh: RunHost,
+    host: Option<Host>,
+    login: Option<Result<Arc<Login>, String>>,
+    policy: Option<itmgr_domain::TargetPolicy>,
+    action: Action,
+    tx: mpsc::Sender<Msg>,
+    timeout: Duration,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + Send>> {
+    Box::pin(async move {
+        match tokio::time::timeout(
+            timeout,
+            run_host(&rh, host, login, policy, &action, false, &tx),
+        )
+        .await
+        {
+            Ok(o) => o,
+            Err(_) => Outcome::status(HostRunStatus::TimedOut, "no result in time".into()),
+        }
+    })
+}
+
+/// The rotation's phases after the new key was deployed everywhere it could be.
+async fn finish_rotation(
+    state: &AppState,
+    rotation: Rotation,
+    hosts: &mut [RunHost],
+    targets: &HashMap<HostId, Host>,
+    logins: &HashMap<SecretId, Result<Arc<Login>, String>>,
+    options: &Options,
+    tx: &mpsc::Sender<Msg>,
+) -> Option<String> {
+    let policy = super::hosts::policy(state).await.ok();
+    let login_of = |h: &RunHost| {
+        targets
+            .get(&h.host_id)
+            .and_then(|t| t.credential_id)
+            .and_then(|c| logins.get(&c).cloned())
+    };
+    let new_login = |h: &RunHost| {
+        login_of(h).and_then(|l| l.ok()).map(|l| {
+            Ok(Arc::new(Login {
+                creds: itmgr_ssh::Credentials {
+                    username: l.creds.username.clone(),
+                    password: None,
+                    private_key: Some(rotation.new_private.clone()),
+                    passphrase: None,
+                },
+                become_password: l.become_password.clone(),
+            }))
+        })
+    };
+    let timeout = Duration::from_secs(u64::from(options.timeout_seconds.max(1)));
+    let step = |h: &RunHost, login, action: Action| {
+        step_on(
+            h.clone(),
+            targets.get(&h.host_id).cloned(),
+            login,
+            policy.clone(),
+            action,
+            tx.clone(),
+            timeout,
+        )
+    };
+    // Phase 2: the new key must log in everywhere.
+    let width = options.concurrency.max(1) as usize;
+    let verify: Vec<_> = hosts
+        .iter()
+        .filter(|h| h.status == HostRunStatus::Succeeded)
+        .map(|h| {
+            step(
+                h,
+                new_login(h),
+                Action::Command {
+                    command: "true".into(),
+                },
+            )
+        })
+        .collect();
+    let verify: Vec<Outcome> = futures_util::stream::iter(verify)
+        .buffered(width)
+        .collect()
+        .await;
+    let mut verified = verify.into_iter();
+    for h in hosts
+        .iter_mut()
+        .filter(|h| h.status == HostRunStatus::Succeeded)
+    {
+        let o = verified.next().expect("one outcome per host");
+        if o.status != HostRunStatus::Succeeded {
+            h.status = HostRunStatus::Failed;
+            h.error = Some(format!(
+                "the new key was deployed but does not log in: {}",
+                o.error.unwrap_or_default()
+            ));
+        } else {
+            h.result = Some("verified".into());
+        }
+    }
+    let all_verified = hosts.iter().all(|h| h.status == HostRunStatus::Succeeded);
+    if !all_verified {
+        // Take the new key away where it went in; the secret stays as it was.
+        let remove = Action::Key {
+            deploy: false,
+            public_key: rotation.new_public.clone(),
+            fingerprint: String::new(),
+            user: None,
+        };
+        let undo: Vec<_> = hosts
+            .iter()
+            .filter(|h| {
+                matches!(h.result.as_deref(), Some("added" | "verified"))
+                    || h.status == HostRunStatus::Failed
+            })
+            .map(|h| step(h, login_of(h), remove.clone()))
+            .collect();
+        futures_util::stream::iter(undo)
+            .buffer_unordered(width)
+            .collect::<Vec<_>>()
+            .await;
+        for h in hosts.iter_mut() {
+            if h.status == HostRunStatus::Succeeded {
+                h.status = HostRunStatus::Canceled;
+                h.error = Some("rolled back: another host failed".into());
+            }
+            let _ = tx.send(Msg::Host(h.clone())).await;
+        }
+        return Some("not every host accepted the new key: the new key was removed again and the secret is unchanged".into());
+    }
+    // Phase 3: the vault holds the new key from now on…
+    let replaced = async {
+        let cap = rotation
+            .principal
+            .require::<perm::SecretsUpdate>()
+            .map_err(ApiError::from)?;
+        let current =
+            itmgr_storage::repo::secrets::find_by_id(state.db.conn(), rotation.key_id).await?;
+        super::secrets::replace_value(
+            state,
+            cap,
+            &rotation.ctx,
+            rotation.key_id,
+            current.version,
+            super::secrets::RawValue {
+                value: Some(rotation.new_private.as_str().to_owned()),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+    .await;
+    if let Err(e) = replaced {
+        tracing::error!(error = %e, "storing the rotated key failed; both keys stay deployed");
+        return Some(
+            "the new key is deployed but could not be stored; both keys stay deployed".into(),
+        );
+    }
+    // …and the old one goes, logging in with the new key.
+    let remove = Action::Key {
+        deploy: false,
+        public_key: rotation.old_public.clone(),
+        fingerprint: String::new(),
+        user: None,
+    };
+    let removed: Vec<_> = hosts
+        .iter()
+        .map(|h| step(h, new_login(h), remove.clone()))
+        .collect();
+    let removed: Vec<Outcome> = futures_util::stream::iter(removed)
+        .buffered(width)
+        .collect()
+        .await;
+    for (h, o) in hosts.iter_mut().zip(removed) {
+        if o.status == HostRunStatus::Succeeded {
+            h.result = Some("rotated".into());
+        } else {
+            h.status = HostRunStatus::Failed;
+            h.error = Some(format!(
+                "the new key works but the old one could not be removed: {}",
+                o.error.unwrap_or_default()
+            ));
+        }
+        let _ = tx.send(Msg::Host(h.clone())).await;
+    }
+    None
 }

@@ -64,6 +64,7 @@ fn body_for(path: &str) -> serde_json::Value {
         }),
         "/api/v1/runs/commands" => json!({ "targets": {}, "command": "true" }),
         "/api/v1/runs/ssh-keys" => json!({ "targets": {}, "action": "deploy", "public_key": "x" }),
+        "/api/v1/runs/key-rotation" => json!({ "key_secret": "x" }),
         _ => json!({}),
     }
 }

@@ -374,7 +374,7 @@ fn authorized_keys() -> std::path::PathBuf {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_key_is_deployed_once_removed_and_permissions_are_kept() {
+async fn a_key_is_deployed_once_removed_permissions_kept_and_rotated() {
     use std::os::unix::fs::PermissionsExt;
     let fleet = Fleet::start(1);
     let app = TestApp::spawn(Backend::Sqlite).await;
@@ -458,5 +458,156 @@ async fn a_key_is_deployed_once_removed_and_permissions_are_kept() {
         .await;
     assert_eq!(status, 422, "{e}");
     assert!(e["details"]["fields"]["public_key"].is_string());
-    let _ = client_keys();
+
+    // Rotation (same test: every step edits the test user's one authorized_keys file). The hosts
+    // log in with a key secret whose public half is also in ~/.ssh/authorized_keys.
+    let keys = client_keys();
+    let (status, k) = app
+        .post(
+            "/api/v1/secrets",
+            &admin,
+            json!({ "name": "rot-key", "kind": "ssh_key", "value": keys.ed25519 }),
+        )
+        .await;
+    assert_eq!(status, 201, "{k}");
+    let old_public = k["public_key"].as_str().unwrap().to_owned();
+    let old_blob = old_public.split_whitespace().nth(1).unwrap().to_owned();
+    let (status, c) = app
+        .post("/api/v1/secrets", &admin, json!({ "name": "rot", "kind": "ssh_credential", "username": USER, "key_secret": "rot-key" }))
+        .await;
+    assert_eq!(status, 201, "{c}");
+    let down = closed_port();
+    let mut hosts = Vec::new();
+    for (name, ip, port, hk) in [
+        (
+            "r-0",
+            fleet.hosts[0].ip.to_string(),
+            fleet.hosts[0].port,
+            fleet.hosts[0].host_key.clone(),
+        ),
+        (
+            "r-down",
+            down.ip().to_string(),
+            down.port(),
+            fleet.hosts[0].host_key.clone(),
+        ),
+    ] {
+        let (status, h) = app
+            .post(
+                "/api/v1/hosts",
+                &admin,
+                json!({ "name": name, "address": ip, "port": port, "credential": "rot" }),
+            )
+            .await;
+        assert_eq!(status, 201, "{h}");
+        let id: itmgr_domain::HostId = h["id"].as_str().unwrap().parse().unwrap();
+        let fp = itmgr_ssh::HostKey::parse(&hk).unwrap().fingerprint;
+        itmgr_storage::repo::hosts::record_host_key_if_unset(app.state.db.conn(), id, &hk, &fp)
+            .await
+            .unwrap();
+        hosts.push((name, h));
+    }
+    let (status, run) = app
+        .post("/api/v1/runs/ssh-keys", &admin, json!({ "targets": { "rule": "name == \"r-0\"" }, "action": "deploy", "key_secret": "rot-key" }))
+        .await;
+    assert_eq!(status, 202, "{run}");
+    assert_eq!(
+        finished(&app, &admin, run["id"].as_str().unwrap()).await["status"],
+        "succeeded"
+    );
+    let lines_with = |blob: &str| {
+        std::fs::read_to_string(&file)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains(blob))
+            .count()
+    };
+    assert_eq!(lines_with(&old_blob), 1);
+    async fn key_secret(app: &TestApp, admin: &str) -> Value {
+        let (_, list) = app.get("/api/v1/secrets?limit=500", admin).await;
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == "rot-key")
+            .unwrap()
+            .clone()
+    }
+    // One host is down: the new key is taken away again and the secret is unchanged.
+    let (status, run) = app
+        .post(
+            "/api/v1/runs/key-rotation",
+            &admin,
+            json!({ "key_secret": "rot-key", "timeout_seconds": 10 }),
+        )
+        .await;
+    assert_eq!(status, 202, "{run}");
+    assert_eq!(run["kind"], "key_rotate");
+    let run = finished(&app, &admin, run["id"].as_str().unwrap()).await;
+    assert_eq!(run["status"], "failed", "{run}");
+    assert!(
+        run["error"].as_str().unwrap().contains("unchanged"),
+        "{run}"
+    );
+    assert_eq!(key_secret(&app, &admin).await["value_version"], 1);
+    assert_eq!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .lines()
+            .filter(|l| l.contains("itmgr:rot-key"))
+            .count(),
+        0,
+        "the new key was removed again"
+    );
+    assert_eq!(lines_with(&old_blob), 1);
+
+    // Without the dead host: deployed, verified, stored, the old key removed.
+    let down_id = hosts[1].1["id"].as_str().unwrap().to_owned();
+    let r = app
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/hosts/{down_id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert!(r.status().is_success());
+    let (status, run) = app
+        .post(
+            "/api/v1/runs/key-rotation",
+            &admin,
+            json!({ "key_secret": "rot-key" }),
+        )
+        .await;
+    assert_eq!(status, 202, "{run}");
+    let run = finished(&app, &admin, run["id"].as_str().unwrap()).await;
+    assert_eq!(run["status"], "succeeded", "{run}");
+    assert_eq!(host(&run, "r-0")["result"], "rotated");
+    let rotated = key_secret(&app, &admin).await;
+    assert_eq!(rotated["value_version"], 2);
+    let new_public = rotated["public_key"].as_str().unwrap().to_owned();
+    assert_ne!(new_public, old_public);
+    let new_blob = new_public.split_whitespace().nth(1).unwrap().to_owned();
+    assert_eq!(lines_with(&new_blob), 1);
+    assert_eq!(lines_with(&old_blob), 0, "the old key is gone");
+    // The hosts keep working with the stored (new) key.
+    let (status, run) = app
+        .post(
+            "/api/v1/runs/commands",
+            &admin,
+            json!({ "targets": { "rule": "name == \"r-0\"" }, "command": "echo still-in" }),
+        )
+        .await;
+    assert_eq!(status, 202, "{run}");
+    assert_eq!(
+        finished(&app, &admin, run["id"].as_str().unwrap()).await["status"],
+        "succeeded"
+    );
+    // Clean up the test user's file for later runs.
+    let (status, run) = app
+        .post("/api/v1/runs/ssh-keys", &admin, json!({ "targets": { "rule": "name == \"r-0\"" }, "action": "remove", "public_key": new_public }))
+        .await;
+    assert_eq!(status, 202, "{run}");
+    finished(&app, &admin, run["id"].as_str().unwrap()).await;
+    let _ = keys;
 }

@@ -602,6 +602,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runs/key-rotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotates an SSH key secret on every host that logs in with it: deploy a new key, verify a login
+         *     with it on each host, then store it and remove the old key; if any host fails, the new key is
+         *     removed again and the secret is unchanged. Needs `keys:deploy` and `secrets:update`.
+         */
+        post: operations["rotate_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runs/ssh-keys": {
         parameters: {
             query?: never;
@@ -1910,6 +1931,15 @@ export interface components {
          * @enum {string}
          */
         Role: "admin" | "operator" | "viewer";
+        /** @description Replaces an SSH key secret on every host that logs in with it. */
+        RotationRequest: {
+            /** Format: int32 */
+            concurrency?: number | null;
+            /** @description Name or id of the `ssh_key` secret to replace. */
+            key_secret: string;
+            /** Format: int32 */
+            timeout_seconds?: number | null;
+        };
         /** @description Where and why a rule does not parse. */
         RuleError: {
             column: number;
@@ -3782,6 +3812,45 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CommandRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rotate_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotationRequest"];
             };
         };
         responses: {

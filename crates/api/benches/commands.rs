@@ -1,0 +1,292 @@
+//! `uptime` on 100 and 500 real sshd hosts: wall time and peak memory of an IT Manager run (from
+//! the API call to the stored result of the last host) against `parallel-ssh` (Debian `pssh`)
+//! and `ansible -m raw`, each with as many parallel connections as hosts and the same key.
+//!
+//! Memory: IT Manager's is the peak RSS of the benchmark process (server and client in one
+//! process, the high-water mark reset before each run); the peers' is the peak of the summed RSS
+//! of the whole process tree (they fork one `ssh` per host), sampled every 20 ms.
+//!
+//! Run: `cargo bench -p itmgr-api --bench commands` (root: the fleet needs its test user).
+
+mod common;
+
+use itmgr_testfleet::{client_keys, Fleet, USER};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const SIZES: [usize; 2] = [100, 500];
+
+fn rss_of_tree(root: u32) -> u64 {
+    let mut parent: HashMap<u32, u32> = HashMap::new();
+    let mut rss: HashMap<u32, u64> = HashMap::new();
+    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+            continue;
+        };
+        for l in status.lines() {
+            if let Some(v) = l.strip_prefix("PPid:") {
+                parent.insert(pid, v.trim().parse().unwrap_or(0));
+            }
+            if let Some(v) = l.strip_prefix("VmRSS:") {
+                rss.insert(
+                    pid,
+                    v.split_whitespace()
+                        .next()
+                        .and_then(|n| n.parse().ok())
+                        .unwrap_or(0),
+                );
+            }
+        }
+    }
+    let in_tree = |mut p: u32| {
+        for _ in 0..64 {
+            if p == root {
+                return true;
+            }
+            match parent.get(&p) {
+                Some(&pp) if pp != 0 => p = pp,
+                _ => return false,
+            }
+        }
+        false
+    };
+    rss.iter()
+        .filter(|(p, _)| in_tree(**p))
+        .map(|(_, r)| r)
+        .sum()
+}
+
+/// Runs a command, sampling the summed RSS of its process tree; returns (wall time, peak KiB, stdout).
+fn measure(cmd: &mut Command) -> (Duration, u64, String) {
+    let started = Instant::now();
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let pid = child.id();
+    let done = Arc::new(AtomicBool::new(false));
+    let peak = Arc::new(AtomicU64::new(0));
+    let sampler = {
+        let (done, peak) = (done.clone(), peak.clone());
+        std::thread::spawn(move || {
+            while !done.load(Ordering::SeqCst) {
+                peak.fetch_max(rss_of_tree(pid), Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+    let out = child.wait_with_output().expect("wait");
+    let took = started.elapsed();
+    done.store(true, Ordering::SeqCst);
+    let _ = sampler.join();
+    (
+        took,
+        peak.load(Ordering::SeqCst),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+fn self_peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+struct Api {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl Api {
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut r = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        let res = r.send().await.expect("request");
+        let status = res.status();
+        let v: Value = res.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "{path}: {status} {v}");
+        v
+    }
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let max = *SIZES.iter().max().unwrap();
+    let t = Instant::now();
+    let fleet = Fleet::start(max);
+    eprintln!("fleet of {max} sshd started in {:?}", t.elapsed());
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("id_ed25519");
+    std::fs::write(&key, &client_keys().ed25519).unwrap();
+    let _ = Command::new("chmod").arg("600").arg(&key).status();
+    let mut lines = Vec::new();
+    rt.block_on(async {
+        let server = common::start().await;
+        let api = Api {
+            base: format!("http://{}", server.addr),
+            token: server.token.clone(),
+            http: server.http.clone(),
+        };
+        api.call(reqwest::Method::POST, "/api/v1/secrets", Some(json!({ "name": "k", "kind": "ssh_key", "value": client_keys().ed25519 }))).await;
+        api.call(reqwest::Method::POST, "/api/v1/secrets", Some(json!({ "name": "fleet", "kind": "ssh_credential", "username": USER, "key_secret": "k" }))).await;
+        let mut csv = String::from("name,address,port,credential\n");
+        for (i, h) in fleet.hosts.iter().enumerate() {
+            csv.push_str(&format!("b{i:04},{},{},fleet\n", h.ip, h.port));
+        }
+        api.call(reqwest::Method::POST, "/api/v1/hosts/import", Some(json!({ "format": "csv", "content": csv }))).await;
+        // Host keys as a status check or a known_hosts import would have recorded them.
+        let db = server.state.db.conn();
+        let ids = itmgr_storage::repo::hosts::ids(db, &Default::default()).await.unwrap();
+        let all = itmgr_storage::repo::hosts::find_many(db, &ids).await.unwrap();
+        let by_addr: HashMap<(String, u16), String> = fleet
+            .hosts
+            .iter()
+            .map(|h| ((h.ip.to_string(), h.port), h.host_key.clone()))
+            .collect();
+        for h in all {
+            let k = &by_addr[&(h.address.clone(), h.port)];
+            let fp = itmgr_ssh::HostKey::parse(k).unwrap().fingerprint;
+            itmgr_storage::repo::hosts::record_host_key_if_unset(db, h.id, k, &fp).await.unwrap();
+        }
+        for n in SIZES {
+            let hosts: Vec<Value> = {
+                let page = api.call(reqwest::Method::GET, "/api/v1/hosts?limit=500&sort=name", None).await;
+                page["items"].as_array().unwrap()[..n].iter().map(|h| h["id"].clone()).collect()
+            };
+            // Warm-up run (connection setup code paths, database statements).
+            for measured in [false, true] {
+                reset_peak();
+                let t = Instant::now();
+                let run = api.call(reqwest::Method::POST, "/api/v1/runs/commands", Some(json!({
+                    "targets": { "hosts": hosts }, "command": "uptime", "concurrency": n, "timeout_seconds": 120,
+                }))).await;
+                let id = run["id"].as_str().unwrap().to_owned();
+                let run = loop {
+                    let r = api.call(reqwest::Method::GET, &format!("/api/v1/runs/{id}"), None).await;
+                    if !matches!(r["status"].as_str(), Some("queued" | "running")) {
+                        break r;
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                };
+                let took = t.elapsed();
+                assert_eq!(run["summary"]["succeeded"], n, "{}", run["summary"]);
+                if measured {
+                    lines.push(format!(
+                        "commands/uptime-{n}/itmgr: {:.2} s, peak {} MiB (benchmark process: server + client)",
+                        took.as_secs_f64(),
+                        self_peak_kib() / 1024
+                    ));
+                }
+            }
+        }
+    });
+    for n in SIZES {
+        let hosts: String = fleet.hosts[..n]
+            .iter()
+            .map(|h| format!("{}:{}\n", h.ip, h.port))
+            .collect();
+        let file = dir.path().join(format!("pssh-{n}"));
+        std::fs::write(&file, hosts).unwrap();
+        let ssh_opts = format!(
+            "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -i {}",
+            key.display()
+        );
+        let (took, peak, out) = measure(
+            Command::new("parallel-ssh")
+                .arg("-h")
+                .arg(&file)
+                .args([
+                    "-l",
+                    USER,
+                    "-p",
+                    &n.to_string(),
+                    "-t",
+                    "120",
+                    "-x",
+                    &ssh_opts,
+                ])
+                .arg("uptime"),
+        );
+        let ok = out.matches("[SUCCESS]").count();
+        lines.push(format!(
+            "commands/uptime-{n}/parallel-ssh: {:.2} s, peak {} MiB (process tree){}",
+            took.as_secs_f64(),
+            peak / 1024,
+            if ok == n {
+                String::new()
+            } else {
+                format!(" — only {ok}/{n} succeeded")
+            }
+        ));
+        let inv: String = std::iter::once("[all]\n".to_owned())
+            .chain(fleet.hosts[..n].iter().enumerate().map(|(i, h)| {
+                format!(
+                    "h{i} ansible_host={} ansible_port={} ansible_user={USER}\n",
+                    h.ip, h.port
+                )
+            }))
+            .collect();
+        let inv_file = dir.path().join(format!("inventory-{n}.ini"));
+        std::fs::write(&inv_file, inv).unwrap();
+        let (took, peak, out) = measure(
+            Command::new("ansible")
+                .arg("all")
+                .arg("-i")
+                .arg(&inv_file)
+                .args([
+                    "-m",
+                    "raw",
+                    "-a",
+                    "uptime",
+                    "-f",
+                    &n.to_string(),
+                    "--private-key",
+                ])
+                .arg(&key)
+                .env("ANSIBLE_HOST_KEY_CHECKING", "False")
+                .env(
+                    "ANSIBLE_SSH_ARGS",
+                    "-o UserKnownHostsFile=/dev/null -o ControlMaster=no",
+                )
+                .env("ANSIBLE_TIMEOUT", "120"),
+        );
+        let ok = out.matches("CHANGED").count();
+        lines.push(format!(
+            "commands/uptime-{n}/ansible-raw: {:.2} s, peak {} MiB (process tree){}",
+            took.as_secs_f64(),
+            peak / 1024,
+            if ok == n {
+                String::new()
+            } else {
+                format!(" — only {ok}/{n} succeeded")
+            }
+        ));
+    }
+    for l in lines {
+        println!("{l}");
+    }
+}
