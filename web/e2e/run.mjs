@@ -7,6 +7,8 @@
 // fleet): accept the host key, run a command, reload and find the output again after resuming;
 // with terminal recording turned on, a recorded session is listed on the Recordings page and its
 // player replays the command's output, also after seeking with the slider.
+// Finally an ad-hoc command on that host from the hosts table: its run page streams the output
+// live and the run shows up in the Runs history.
 // Running as root creates the sshd's test user (itmgrtest) when it is missing.
 //
 //   ITMGR_BIN=target/release/itmgr npm run e2e
@@ -41,6 +43,9 @@ const SSH_IP = '127.0.0.77';
 // Typed into the recorded session: the screen shows the command as typed, only its output has the marker.
 const REC_MARKER_CMD = 'rec-$((4000+321))-marker';
 const REC_MARKER = 'rec-4321-marker';
+// Run as an ad-hoc command: only its output has the marker itself.
+const RUN_MARKER_CMD = 'e2e-run-$((6*7))';
+const RUN_MARKER = 'e2e-run-42';
 
 const results = [];
 let server;
@@ -332,6 +337,8 @@ async function main() {
   const byTestId = (id) => page.locator(`[data-testid="${id}"]`);
   /** The terminal session recorded by the recording steps (its recording has the same id). */
   let recordedSession = null;
+  /** The run started by the ad-hoc command steps. */
+  let runId = null;
   /** The player's screen at the end of playback. */
   let endScreen = '';
 
@@ -767,6 +774,62 @@ async function main() {
         if (screen !== endScreen) throw new Error(`the end of the track shows another screen than the end of playback: ${JSON.stringify(screen.trim())} vs ${JSON.stringify(endScreen.trim())}`);
         await page.keyboard.press('Escape');
         await byTestId('recording-player').waitFor({ state: 'detached' });
+      },
+    ],
+    [
+      'hosts table: select e2e-ssh → Run command… shows the live target count',
+      async () => {
+        await byTestId('nav-hosts').click();
+        await page.waitForURL((u) => u.pathname === '/hosts');
+        await page.getByLabel('Select e2e-ssh', { exact: true }).check();
+        await byTestId('bulk-run-command').click();
+        await byTestId('run-command-form').waitFor();
+        await page.locator('[data-testid="targets-count"][data-count="1"]').waitFor({ timeout: 10_000 });
+        const hosts = (await byTestId('targets-hosts').innerText()).trim();
+        if (hosts !== 'e2e-ssh') throw new Error(`the form resolves to ${JSON.stringify(hosts)}`);
+      },
+    ],
+    [
+      'submitting a command opens its run page',
+      async () => {
+        await byTestId('run-command-input').fill(`echo ${RUN_MARKER_CMD}`);
+        const summary = await byTestId('run-summary-line').innerText();
+        if (!summary.includes(RUN_MARKER_CMD) || !/1\b/.test(summary)) throw new Error(`summary line reads ${JSON.stringify(summary)}`);
+        await byTestId('run-submit').click();
+        await page.waitForURL((u) => /^\/runs\/[0-9a-f-]{36}$/.test(u.pathname));
+        runId = new URL(page.url()).pathname.split('/').pop();
+      },
+    ],
+    [
+      'the run page shows the host output live and the run succeeds',
+      async () => {
+        await page.waitForFunction((m) => (document.querySelector('[data-testid="run-output"]')?.textContent ?? '').includes(m), RUN_MARKER, { timeout: 30_000 });
+        const output = await byTestId('run-output').innerText();
+        if (output.includes(RUN_MARKER_CMD)) throw new Error(`the output shows the command, not its result: ${JSON.stringify(output)}`);
+        if (!/e2e-ssh\s*\|\s*e2e-run-42/.test(output)) throw new Error(`the merged line is not prefixed with the host: ${JSON.stringify(output)}`);
+        await page.locator('[data-testid="run-header"] [data-testid="run-status"][data-status="succeeded"]').waitFor({ timeout: 30_000 });
+        await page.locator('[data-testid="run-host-e2e-ssh"] [data-testid="run-host-status"][data-status="succeeded"]').waitFor();
+        const exit = (await byTestId('run-host-e2e-ssh').locator('[data-testid="run-host-exit"]').innerText()).trim();
+        if (exit !== '0') throw new Error(`exit code shown as ${JSON.stringify(exit)}`);
+        await byTestId('summary-succeeded').waitFor();
+      },
+    ],
+    [
+      'the Runs page lists the run',
+      async () => {
+        await byTestId('nav-runs').click();
+        await page.waitForURL((u) => u.pathname === '/runs');
+        const row = page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
+        await row.waitFor();
+        const text = await row.innerText();
+        if (!text.includes(`echo ${RUN_MARKER_CMD}`) || !text.includes(ADMIN)) throw new Error(`row reads ${JSON.stringify(text)}`);
+        const status = await row.locator('[data-testid="run-status"]').getAttribute('data-status');
+        if (status !== 'succeeded') throw new Error(`row status is ${status}`);
+        await byTestId('runs-search').fill('e2e-run');
+        await row.waitFor();
+        await byTestId(`run-link-${runId}`).click();
+        await page.waitForURL((u) => u.pathname === `/runs/${runId}`);
+        await page.waitForFunction((m) => (document.querySelector('[data-testid="run-output"]')?.textContent ?? '').includes(m), RUN_MARKER, { timeout: 15_000 });
       },
     ],
     [

@@ -103,6 +103,15 @@ fn self_peak_kib() -> u64 {
         .unwrap_or(0)
 }
 
+fn self_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0)
+}
+
 fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
@@ -128,6 +137,157 @@ impl Api {
         assert!(status.is_success(), "{path}: {status} {v}");
         v
     }
+}
+
+/// The released binary as users run it (`itmgr serve` on SQLite), host keys recorded by an SSH
+/// status check, its RSS sampled like the peers'.
+async fn real_server(bin: &std::path::Path, fleet: &Fleet, lines: &mut Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(bin)
+        .arg("serve")
+        .env("ITMGR_DATA_DIR", dir.path().join("data"))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/itmgr.db?mode=rwc", dir.path().display()),
+        )
+        .env("ITMGR_LISTEN", format!("127.0.0.1:{port}"))
+        .env("ITMGR_ADMIN_PASSWORD", "bench-initial-pass-1")
+        .env("ITMGR_RATE_LIMIT_PER_MINUTE", "1000000")
+        .env("ITMGR_RATE_LIMIT_BURST", "100000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("itmgr serve");
+    let pid = child.id();
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let mut token = String::new();
+    for _ in 0..100 {
+        if let Ok(r) = http
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({ "username": "admin", "password": "bench-initial-pass-1" }))
+            .send()
+            .await
+        {
+            let v: Value = r.json().await.unwrap_or(Value::Null);
+            if let Some(t) = v["access_token"].as_str() {
+                token = t.to_owned();
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!token.is_empty(), "the server did not start");
+    http.post(format!("{base}/api/v1/auth/password"))
+        .bearer_auth(&token)
+        .json(&json!({ "current_password": "bench-initial-pass-1", "new_password": "bench-changed-pass-2" }))
+        .send()
+        .await
+        .unwrap();
+    let api = Api { base, token, http };
+    api.call(
+        reqwest::Method::POST,
+        "/api/v1/secrets",
+        Some(json!({ "name": "k", "kind": "ssh_key", "value": client_keys().ed25519 })),
+    )
+    .await;
+    api.call(reqwest::Method::POST, "/api/v1/secrets", Some(json!({ "name": "fleet", "kind": "ssh_credential", "username": USER, "key_secret": "k" }))).await;
+    let mut csv = String::from("name,address,port,credential,check_method\n");
+    for (i, h) in fleet.hosts.iter().enumerate() {
+        csv.push_str(&format!("b{i:04},{},{},fleet,ssh\n", h.ip, h.port));
+    }
+    api.call(
+        reqwest::Method::POST,
+        "/api/v1/hosts/import",
+        Some(json!({ "format": "csv", "content": csv })),
+    )
+    .await;
+    let page = api
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/hosts?limit=500&sort=name",
+            None,
+        )
+        .await;
+    let ids: Vec<Value> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].clone())
+        .collect();
+    // An SSH check records each host key on first contact (trust on first use by the admin).
+    api.call(
+        reqwest::Method::POST,
+        "/api/v1/hosts/check",
+        Some(json!({ "ids": ids })),
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let online = api
+            .call(
+                reqwest::Method::GET,
+                "/api/v1/hosts?limit=1&status=online",
+                None,
+            )
+            .await;
+        if online["total"].as_u64() == Some(ids.len() as u64) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "checks did not finish: {online}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let idle = rss_of_tree(pid);
+    for n in SIZES {
+        let hosts: Vec<Value> = ids[..n].to_vec();
+        for measured in [false, true] {
+            let done = Arc::new(AtomicBool::new(false));
+            let peak = Arc::new(AtomicU64::new(0));
+            let sampler = {
+                let (done, peak) = (done.clone(), peak.clone());
+                std::thread::spawn(move || {
+                    while !done.load(Ordering::SeqCst) {
+                        peak.fetch_max(rss_of_tree(pid), Ordering::SeqCst);
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                })
+            };
+            let t = Instant::now();
+            let run = api.call(reqwest::Method::POST, "/api/v1/runs/commands", Some(json!({
+                "targets": { "hosts": hosts }, "command": "uptime", "concurrency": n, "timeout_seconds": 120,
+            }))).await;
+            let id = run["id"].as_str().unwrap().to_owned();
+            let run = loop {
+                let r = api
+                    .call(reqwest::Method::GET, &format!("/api/v1/runs/{id}"), None)
+                    .await;
+                if !matches!(r["status"].as_str(), Some("queued" | "running")) {
+                    break r;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            };
+            let took = t.elapsed();
+            done.store(true, Ordering::SeqCst);
+            let _ = sampler.join();
+            assert_eq!(run["summary"]["succeeded"], n, "{}", run["summary"]);
+            if measured {
+                lines.push(format!(
+                    "commands/uptime-{n}/itmgr-serve: {:.2} s, peak {} MiB (the `itmgr serve` process; {} MiB idle with {} hosts before the runs)",
+                    took.as_secs_f64(),
+                    peak.load(Ordering::SeqCst) / 1024,
+                    idle / 1024,
+                    fleet.hosts.len()
+                ));
+            }
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 fn main() {
@@ -180,6 +340,7 @@ fn main() {
             // Warm-up run (connection setup code paths, database statements).
             for measured in [false, true] {
                 reset_peak();
+                let before = self_rss_kib();
                 let t = Instant::now();
                 let run = api.call(reqwest::Method::POST, "/api/v1/runs/commands", Some(json!({
                     "targets": { "hosts": hosts }, "command": "uptime", "concurrency": n, "timeout_seconds": 120,
@@ -195,16 +356,24 @@ fn main() {
                 let took = t.elapsed();
                 assert_eq!(run["summary"]["succeeded"], n, "{}", run["summary"]);
                 if measured {
+                    let peak = self_peak_kib();
                     lines.push(format!(
-                        "commands/uptime-{n}/itmgr: {:.2} s, peak {} MiB (benchmark process: server + client)",
+                        "commands/uptime-{n}/itmgr: {:.2} s, peak {} MiB (benchmark process: server + client; {} MiB before the run, +{} MiB for it)",
                         took.as_secs_f64(),
-                        self_peak_kib() / 1024
+                        peak / 1024,
+                        before / 1024,
+                        peak.saturating_sub(before) / 1024
                     ));
                 }
             }
         }
     });
-    for n in SIZES {
+    if let Some(bin) = std::env::var_os("ITMGR_BIN") {
+        rt.block_on(real_server(std::path::Path::new(&bin), &fleet, &mut lines));
+    }
+    // For quick iterations on IT Manager alone.
+    let peers = std::env::var_os("ITMGR_BENCH_SKIP_PEERS").is_none();
+    for n in SIZES.into_iter().filter(|_| peers) {
         let hosts: String = fleet.hosts[..n]
             .iter()
             .map(|h| format!("{}:{}\n", h.ip, h.port))

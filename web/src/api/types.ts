@@ -99,6 +99,23 @@ export type RecordingPage = Schemas['RecordingPage'];
 export type RecordingsQuery = NonNullable<paths['/api/v1/terminal/recordings']['get']['parameters']['query']>;
 export type AcceptHostKeyBody = JsonOf<NonNullable<paths['/api/v1/hosts/{id}/host-key/accept']['post']['requestBody']>>;
 
+export type Run = Schemas['Run'];
+export type RunDetail = Schemas['RunDetail'];
+export type RunHost = Schemas['RunHost'];
+export type RunPage = Schemas['RunPage'];
+export type RunSummary = Schemas['RunSummary'];
+export type OutputChunk = Schemas['OutputChunk'];
+export type TargetSpec = Schemas['TargetSpec'];
+export type ResolvedTargets = Schemas['ResolvedTargets'];
+export type ResolvedHost = Schemas['ResolvedHost'];
+export type KeyAction = Schemas['KeyAction'];
+export type ScriptInput = Schemas['ScriptInput'];
+export type RunsQuery = NonNullable<paths['/api/v1/runs']['get']['parameters']['query']>;
+export type RunOutputQuery = NonNullable<paths['/api/v1/runs/{id}/output']['get']['parameters']['query']>;
+export type CommandRequest = JsonOf<NonNullable<paths['/api/v1/runs/commands']['post']['requestBody']>>;
+export type KeyRequest = JsonOf<NonNullable<paths['/api/v1/runs/ssh-keys']['post']['requestBody']>>;
+export type RerunBody = JsonOf<NonNullable<paths['/api/v1/runs/{id}/rerun']['post']['requestBody']>>;
+
 /** Every kind of secret, in the order the UI offers them. */
 export const SECRET_KINDS = ['password', 'token', 'text', 'ssh_key', 'ssh_credential', 'file'] as const satisfies readonly SecretKind[];
 
@@ -125,3 +142,13 @@ export const HOST_SORT_FIELDS = [
   'created_at',
   'updated_at',
 ] as const satisfies readonly HostSortField[];
+
+/** Run kinds and statuses as the server spells them (the schema types them as plain strings). */
+export const RUN_KINDS = ['command', 'script', 'key_deploy', 'key_remove', 'key_rotate'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled', 'timed_out', 'lost'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const HOST_RUN_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'unreachable', 'timed_out', 'canceled', 'skipped'] as const;
+export type HostRunStatus = (typeof HOST_RUN_STATUSES)[number];
+export const SCRIPT_INTERPRETERS = ['bash', 'sh', 'python'] as const;
+export const KEY_ACTIONS = ['deploy', 'remove'] as const satisfies readonly KeyAction[];

@@ -6,6 +6,9 @@ import { GroupsPage } from '@/features/groups/components/groups-page';
 import { HostDetailPage } from '@/features/hosts/components/host-detail-page';
 import { HostsPage } from '@/features/hosts/components/hosts-page';
 import { ImportPage } from '@/features/hosts/components/import-page';
+import { RunPage } from '@/features/runs/components/run-page';
+import { GroupRunButton, HostRunActions } from '@/features/runs/components/run-launchers';
+import { RunsPage } from '@/features/runs/components/runs-page';
 import { RecordingsPage } from '@/features/recordings/components/recordings-page';
 import { SecretsPage } from '@/features/secrets/components/secrets-page';
 import { SessionsPage } from '@/features/sessions/components/sessions-page';
@@ -42,7 +45,7 @@ const router = createBrowserRouter([
             path: 'hosts',
             element: (
               <RequirePermission permission={PERMISSIONS.hostsRead}>
-                <HostsPage />
+                <HostsPage bulkActions={(selected) => <HostRunActions selected={selected} />} />
               </RequirePermission>
             ),
           },
@@ -90,7 +93,23 @@ const router = createBrowserRouter([
             path: 'groups/:id',
             element: (
               <RequirePermission permission={PERMISSIONS.hostsRead}>
-                <GroupDetailPage />
+                <GroupDetailPage actions={(g) => <GroupRunButton group={g.name} />} />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'runs',
+            element: (
+              <RequirePermission permission={PERMISSIONS.runsRead}>
+                <RunsPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'runs/:id',
+            element: (
+              <RequirePermission permission={PERMISSIONS.runsRead}>
+                <RunPage />
               </RequirePermission>
             ),
           },

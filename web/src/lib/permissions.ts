@@ -25,4 +25,7 @@ export const PERMISSIONS = {
   terminalOpen: 'terminal:open',
   hostKeysManage: 'host_keys:manage',
   recordingsView: 'recordings:view',
+  runsRead: 'runs:read',
+  runsExecute: 'runs:execute',
+  keysDeploy: 'keys:deploy',
 } as const;

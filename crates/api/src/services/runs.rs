@@ -1638,3 +1638,38 @@ async fn finish_rotation(
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_and_their_encodings_are_masked() {
+        let m = Masker::new(["s3cr3t/pass word", "ab"]);
+        let text = format!(
+            "a s3cr3t/pass word b {} c {} d ab",
+            base64::Engine::encode(
+                &base64::engine::general_purpose::STANDARD,
+                "s3cr3t/pass word"
+            ),
+            percent_encode("s3cr3t/pass word"),
+        );
+        // Values shorter than 4 characters are not masked (they would mask everything).
+        assert_eq!(m.mask(text), "a *** b *** c *** d ab");
+    }
+
+    #[test]
+    fn arguments_are_quoted_as_single_words() {
+        assert_eq!(sh_quote("a b"), "'a b'");
+        assert_eq!(sh_quote("c'd"), "'c'\\''d'");
+        let (cmd, stdin, user) = remote(&Action::Script {
+            name: "x".into(),
+            content: "echo hi".into(),
+            interpreter: Interpreter::Python,
+            args: vec!["$(rm -rf /)".into()],
+        });
+        assert_eq!(cmd, "python3 - '$(rm -rf /)'");
+        assert_eq!(stdin, b"echo hi");
+        assert_eq!(user, None);
+    }
+}

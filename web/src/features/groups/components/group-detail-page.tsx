@@ -1,8 +1,9 @@
 import { Anchor, Button, Group, Paper, Tabs, Text, Title } from '@mantine/core';
 import { IconArrowLeft, IconBinaryTree, IconFilter, IconHistory, IconPencil, IconServer2, IconTrash, IconVariable } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
+import type { Group as InventoryGroup } from '@/api/types';
 import { QueryError } from '@/components/feedback/query-error';
 import { TableSkeleton } from '@/components/feedback/table-skeleton';
 import { usePermission } from '@/lib/auth/use-auth';
@@ -18,7 +19,12 @@ import { GroupVariablesTab } from './group-variables-tab';
 import { InventoryExportMenu } from './inventory-export-menu';
 import { KindBadge } from './kind-badge';
 
-export function GroupDetailPage() {
+type Props = {
+  /** Extra header actions for the group, composed in by the app (e.g. running a command on it). */
+  actions?: (group: InventoryGroup) => ReactNode;
+};
+
+export function GroupDetailPage({ actions }: Props = {}) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { id = '' } = useParams();
@@ -49,6 +55,7 @@ export function GroupDetailPage() {
           {g.description ? <Text size="sm">{g.description}</Text> : null}
         </div>
         <Group gap="xs">
+          {actions?.(g)}
           <InventoryExportMenu groups={[g.name]} testId="group-export" />
           {canManage ? (
             <>

@@ -4,7 +4,7 @@ import type { HostStatusUpdate } from '@/api/types';
 import { authFetch } from '@/lib/auth/auth-fetch';
 import { API_BASE } from '@/lib/auth/session-store';
 import { applyStatusUpdate } from '../lib/cache';
-import { backoffDelay, SseParser } from '../lib/sse';
+import { backoffDelay, SseParser } from '@/lib/sse';
 import { hostKeys } from './keys';
 
 /** Lists are re-read (for facet counts) at most this often while results stream in. */

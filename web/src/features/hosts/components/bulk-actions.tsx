@@ -1,6 +1,6 @@
 import { Button, Group, Paper, Text } from '@mantine/core';
 import { IconActivity, IconAdjustments, IconFolderPlus, IconTags, IconTrash, IconX } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InventoryFormat } from '@/api/types';
 import { notifyError, notifySuccess } from '@/lib/notify';
@@ -21,9 +21,11 @@ type Props = {
   canGroup?: boolean;
   onClear: () => void;
   onExport: (format: InventoryFormat) => void;
+  /** More actions for the selection, composed in by the app (e.g. runs). */
+  extra?: ReactNode;
 };
 
-export function BulkActions({ selected, canCheck, canUpdate, canDelete, canGroup = false, onClear, onExport }: Props) {
+export function BulkActions({ selected, canCheck, canUpdate, canDelete, canGroup = false, onClear, onExport, extra }: Props) {
   const { t } = useTranslation();
   const check = useCheckHosts();
   const [dialog, setDialog] = useState<'tags' | 'set' | 'group' | 'delete' | null>(null);
@@ -73,6 +75,7 @@ export function BulkActions({ selected, canCheck, canUpdate, canDelete, canGroup
               {t('hosts.groups.addToGroup')}
             </Button>
           ) : null}
+          {extra}
           <ExportMenu label={t('hosts.bulk.export')} onExport={onExport} testId="bulk-export" />
           {canDelete ? (
             <Button size="sm" color="red" variant="light" leftSection={<IconTrash size={16} />} onClick={() => setDialog('delete')} data-testid="bulk-delete-open">

@@ -1,7 +1,7 @@
 import { Button, Grid, Group, Kbd, Paper, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { IconFileImport, IconPlus, IconSearch, IconServer } from '@tabler/icons-react';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { Host, HostSortField, InventoryFormat } from '@/api/types';
@@ -30,7 +30,12 @@ function isTyping(target: EventTarget | null): boolean {
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || target.closest('[role="dialog"]') !== null;
 }
 
-export function HostsPage() {
+type Props = {
+  /** Extra bulk actions for the selected hosts (id → name), composed in by the app. */
+  bulkActions?: (selected: ReadonlyMap<string, string>) => ReactNode;
+};
+
+export function HostsPage({ bulkActions }: Props = {}) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const canCreate = usePermission(PERMISSIONS.hostsCreate);
@@ -190,6 +195,7 @@ export function HostsPage() {
                     canGroup={canGroup}
                     onClear={() => setSelected(new Map())}
                     onExport={(f) => exportWith(f, [...selected.keys()])}
+                    extra={bulkActions?.(selected)}
                   />
                 ) : null}
                 {hosts.isError ? (

@@ -28,6 +28,8 @@ const FIELDS = [
   'terminal_max_duration_minutes',
   'terminal_recording',
   'terminal_record_input',
+  'run_concurrency',
+  'run_host_timeout_seconds',
 ] as const;
 
 function Form({ settings, canEdit }: { settings: InventorySettings; canEdit: boolean }) {
@@ -192,6 +194,13 @@ function Form({ settings, canEdit }: { settings: InventorySettings; canEdit: boo
           data-testid="inventory-terminal_record_input"
           {...form.getInputProps('terminal_record_input', { type: 'checkbox' })}
         />
+        <Title order={4} mt="sm">
+          {t('settings.inventory.runsTitle')}
+        </Title>
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          {number('run_concurrency', t('settings.inventory.runConcurrency'), t('settings.inventory.runConcurrencyHint'))}
+          {number('run_host_timeout_seconds', t('settings.inventory.runTimeout'), t('settings.inventory.runTimeoutHint'))}
+        </SimpleGrid>
         {canEdit ? (
           <Group justify="flex-end">
             <Button type="submit" loading={update.isPending} disabled={!form.isDirty()} data-testid="inventory-save">

@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import i18n from '@/i18n';
-import { invalidTargets, toInventoryBody, validateInventoryForm, type InventoryFormValues } from './inventory';
+import { invalidTargets, toInventoryBody, toInventoryForm, validateInventoryForm, type InventoryFormValues } from './inventory';
 
 const t = i18n.getFixedT('en') as TFunction;
 const base: InventoryFormValues = {
@@ -17,6 +17,8 @@ const base: InventoryFormValues = {
   terminal_max_duration_minutes: 480,
   terminal_recording: false,
   terminal_record_input: false,
+  run_concurrency: 50,
+  run_host_timeout_seconds: 300,
 };
 
 describe('inventory settings validation', () => {
@@ -55,5 +57,19 @@ describe('inventory settings validation', () => {
     });
     expect(toInventoryBody({ ...base, terminal_recording: false, terminal_record_input: true }, 1).terminal_record_input).toBe(false);
     expect(validateInventoryForm(t, { ...base, terminal_idle_timeout_minutes: 1441 }).terminal_idle_timeout_minutes).toMatch(/0 to 1440/);
+  });
+
+  it('carries the run defaults both ways (saving the form must not reset them) and checks their ranges', () => {
+    const form = toInventoryForm({
+      ...toInventoryBody(base, 4),
+      run_concurrency: 7,
+      run_host_timeout_seconds: 900,
+    });
+    expect(form).toMatchObject({ run_concurrency: 7, run_host_timeout_seconds: 900 });
+    expect(toInventoryBody(form, 4)).toMatchObject({ run_concurrency: 7, run_host_timeout_seconds: 900 });
+    const { run_concurrency: _c, run_host_timeout_seconds: _t, ...older } = toInventoryBody(base, 1);
+    expect(toInventoryForm(older)).toMatchObject({ run_concurrency: 50, run_host_timeout_seconds: 300 });
+    expect(validateInventoryForm(t, { ...base, run_concurrency: 1001 }).run_concurrency).toMatch(/1 to 1000/);
+    expect(validateInventoryForm(t, { ...base, run_host_timeout_seconds: 0 }).run_host_timeout_seconds).toMatch(/1 to 86400/);
   });
 });

@@ -10,6 +10,8 @@ export const INVENTORY_LIMITS = {
   status_history_retention_days: { min: 1, max: 3650 },
   terminal_idle_timeout_minutes: { min: 0, max: 1440 },
   terminal_max_duration_minutes: { min: 0, max: 10080 },
+  run_concurrency: { min: 1, max: 1000 },
+  run_host_timeout_seconds: { min: 1, max: 86400 },
 } as const;
 
 export type EnvMethodRow = { environment: string; method: CheckMethod };
@@ -28,6 +30,8 @@ export type InventoryFormValues = {
   terminal_max_duration_minutes: number | string;
   terminal_recording: boolean;
   terminal_record_input: boolean;
+  run_concurrency: number | string;
+  run_host_timeout_seconds: number | string;
 };
 
 export function toInventoryForm(s: InventorySettings): InventoryFormValues {
@@ -46,6 +50,8 @@ export function toInventoryForm(s: InventorySettings): InventoryFormValues {
     terminal_max_duration_minutes: s.terminal_max_duration_minutes ?? 480,
     terminal_recording: s.terminal_recording ?? false,
     terminal_record_input: s.terminal_record_input ?? false,
+    run_concurrency: s.run_concurrency ?? 50,
+    run_host_timeout_seconds: s.run_host_timeout_seconds ?? 300,
   };
 }
 
@@ -70,6 +76,8 @@ export function toInventoryBody(v: InventoryFormValues, version: number): Invent
     terminal_max_duration_minutes: Number(v.terminal_max_duration_minutes),
     terminal_recording: v.terminal_recording,
     terminal_record_input: v.terminal_recording && v.terminal_record_input,
+    run_concurrency: Number(v.run_concurrency),
+    run_host_timeout_seconds: Number(v.run_host_timeout_seconds),
     version,
   };
 }
@@ -95,6 +103,8 @@ export function validateInventoryForm(t: TFunction, v: InventoryFormValues): Rec
     status_history_retention_days: rangeError(t, v.status_history_retention_days, INVENTORY_LIMITS.status_history_retention_days),
     terminal_idle_timeout_minutes: rangeError(t, v.terminal_idle_timeout_minutes, INVENTORY_LIMITS.terminal_idle_timeout_minutes),
     terminal_max_duration_minutes: rangeError(t, v.terminal_max_duration_minutes, INVENTORY_LIMITS.terminal_max_duration_minutes),
+    run_concurrency: rangeError(t, v.run_concurrency, INVENTORY_LIMITS.run_concurrency),
+    run_host_timeout_seconds: rangeError(t, v.run_host_timeout_seconds, INVENTORY_LIMITS.run_host_timeout_seconds),
   };
   for (const field of ['target_allow', 'target_deny'] as const) {
     const bad = invalidTargets(v[field]);

@@ -1,0 +1,12 @@
+import type { RunsQuery, TargetSpec } from '@/api/types';
+
+/** Query keys of the runs feature. */
+export const runKeys = {
+  all: ['runs'] as const,
+  lists: () => ['runs', 'list'] as const,
+  list: (query: RunsQuery) => ['runs', 'list', query] as const,
+  detail: (id: string) => ['runs', 'detail', id] as const,
+  targets: (spec: TargetSpec) => ['runs', 'targets', spec] as const,
+  groups: () => ['runs', 'groups'] as const,
+  sshKeys: () => ['runs', 'ssh-keys'] as const,
+};

@@ -1,0 +1,28 @@
+import { Badge, Group } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { RunSummary } from '@/api/types';
+import { statusColor, SUMMARY_ORDER } from '../lib/status';
+
+/** A run's or a host's status. */
+export function RunStatusBadge({ status, testId = 'run-status' }: { status: string; testId?: string }) {
+  const { t } = useTranslation();
+  return (
+    <Badge color={statusColor(status)} variant="light" data-testid={testId} data-status={status}>
+      {t(`runs.status.${status}` as 'runs.status.queued', { defaultValue: status })}
+    </Badge>
+  );
+}
+
+/** Host counts by state as coloured badges; zero counts are left out. */
+export function SummaryBadges({ summary, size = 'sm' }: { summary: RunSummary; size?: 'xs' | 'sm' | 'md' }) {
+  const { t } = useTranslation();
+  return (
+    <Group gap={4} wrap="wrap" data-testid="run-summary">
+      {SUMMARY_ORDER.filter((k) => summary[k] > 0).map((k) => (
+        <Badge key={k} size={size} color={statusColor(k)} variant={k === 'pending' ? 'outline' : 'filled'} data-testid={`summary-${k}`}>
+          {t(`runs.status.${k}`)}: {summary[k]}
+        </Badge>
+      ))}
+    </Group>
+  );
+}
