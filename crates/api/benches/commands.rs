@@ -243,7 +243,9 @@ async fn real_server(bin: &std::path::Path, fleet: &Fleet, lines: &mut Vec<Strin
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let idle = rss_of_tree(pid);
-    for n in SIZES {
+    // The setting (as many connections as hosts), then 500 hosts 100 at a time.
+    let runs: Vec<(usize, usize)> = SIZES.iter().map(|&n| (n, n)).chain([(500, 100)]).collect();
+    for (n, concurrency) in runs {
         let hosts: Vec<Value> = ids[..n].to_vec();
         for measured in [false, true] {
             let done = Arc::new(AtomicBool::new(false));
@@ -277,7 +279,7 @@ async fn real_server(bin: &std::path::Path, fleet: &Fleet, lines: &mut Vec<Strin
             assert_eq!(run["summary"]["succeeded"], n, "{}", run["summary"]);
             if measured {
                 lines.push(format!(
-                    "commands/uptime-{n}/itmgr-serve: {:.2} s, peak {} MiB (the `itmgr serve` process; {} MiB idle with {} hosts before the runs)",
+                    "commands/uptime-{n}/itmgr-serve (concurrency {concurrency}): {:.2} s, peak {} MiB (the `itmgr serve` process; {} MiB idle with {} hosts before the runs)",
                     took.as_secs_f64(),
                     peak.load(Ordering::SeqCst) / 1024,
                     idle / 1024,

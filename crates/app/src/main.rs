@@ -4,6 +4,12 @@ mod config;
 mod secrets;
 mod telemetry;
 
+// mimalloc returns freed memory to the system far better than glibc's malloc under many short-lived
+// allocations spread over threads (hundreds of SSH handshakes at once): measured in
+// docs/PERFORMANCE.md.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use config::Config;
