@@ -213,6 +213,7 @@ pub struct Session {
     handle: Handle<Client>,
     host_key: HostKey,
     first_use: bool,
+    peer: Option<std::net::SocketAddr>,
 }
 
 impl fmt::Debug for Session {
@@ -299,6 +300,7 @@ pub async fn connect_with(
         })
         .transpose()?;
     let (stream, _) = itmgr_net::dial(policy, address, port, timeouts.connect).await?;
+    let peer = stream.peer_addr().ok();
     let (tx, mut rx) = oneshot::channel();
     let client = Client {
         known: known_key.clone(),
@@ -346,6 +348,7 @@ pub async fn connect_with(
         handle,
         host_key: seen,
         first_use: known.is_none(),
+        peer,
     })
 }
 
@@ -353,6 +356,11 @@ impl Session {
     /// The key the server presented.
     pub fn host_key(&self) -> &HostKey {
         &self.host_key
+    }
+
+    /// The address actually connected to (after resolution and the policy check).
+    pub fn peer_addr(&self) -> Option<std::net::SocketAddr> {
+        self.peer
     }
 
     /// Whether no key was on record (trust on first use: the caller records it or asks).

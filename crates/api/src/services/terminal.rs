@@ -411,6 +411,7 @@ pub async fn open(
         address: host.address.clone(),
         port: host.port,
         fingerprint: key.fingerprint.clone(),
+        resolved: session.peer_addr().map(|a| a.to_string()),
         recording: host.terminal_recording.forced(),
         limits: (
             Duration::from_secs(u64::from(settings.terminal_idle_timeout_minutes) * 60),
@@ -461,6 +462,8 @@ struct Start {
     address: String,
     port: u16,
     fingerprint: String,
+    /// The IP and port actually dialled (the address may be a name).
+    resolved: Option<String>,
     /// The host's recording override (`None`: the global setting).
     recording: Option<bool>,
     /// Idle timeout and maximum duration (zero: none).
@@ -502,7 +505,8 @@ async fn begin(
     Event::new(&start.ctx, Some(&start.principal), "ssh.session_start")
         .target("host", term.host_id, Some(&term.host_name))
         .diff(serde_json::json!({
-            "session": term.id, "address": start.address, "port": start.port, "login": term.login,
+            "session": term.id, "address": start.address, "port": start.port, "resolved_address": start.resolved,
+            "login": term.login,
             "host_key_fingerprint": start.fingerprint, "auth_method": auth_method,
             "credential_id": term.credential_id.to_string(), "cols": cols, "rows": rows,
         }))

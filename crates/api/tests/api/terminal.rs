@@ -566,6 +566,11 @@ async fn keyboard_interactive_prompts_are_answered_by_the_user_in_the_terminal()
         starts[0]["diff"]["auth_method"], "publickey+keyboard-interactive",
         "{starts:?}"
     );
+    assert_eq!(
+        starts[0]["diff"]["resolved_address"],
+        format!("{}:{}", h.ip, h.port),
+        "the address actually dialled is audited"
+    );
     let id = session["id"].as_str().unwrap().to_owned();
     let (status, _) = json_of(
         app.call(
