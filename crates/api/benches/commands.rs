@@ -243,8 +243,8 @@ async fn real_server(bin: &std::path::Path, fleet: &Fleet, lines: &mut Vec<Strin
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let idle = rss_of_tree(pid);
-    // The setting (as many connections as hosts), then 500 hosts 100 at a time.
-    let runs: Vec<(usize, usize)> = SIZES.iter().map(|&n| (n, n)).chain([(500, 100)]).collect();
+    // As many connections as hosts, like the peers.
+    let runs: Vec<(usize, usize)> = SIZES.iter().map(|&n| (n, n)).collect();
     for (n, concurrency) in runs {
         let hosts: Vec<Value> = ids[..n].to_vec();
         for measured in [false, true] {
