@@ -9,44 +9,18 @@
 mod common;
 
 use itmgr_testfleet::{Fleet, PASSWORD, USER};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 const SSH_HOSTS: usize = 200;
 const TCP_ENTRIES: usize = 2000;
 
-struct Api {
-    base: String,
-    token: String,
-    http: reqwest::Client,
-}
-
-impl Api {
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let mut r = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(&self.token);
-        if let Some(b) = body {
-            r = r.json(&b);
-        }
-        let res = r.send().await.expect("request");
-        let status = res.status();
-        let v: Value = res.json().await.unwrap_or(Value::Null);
-        assert!(status.is_success(), "{path}: {status} {v}");
-        v
-    }
-}
+use common::Api;
 
 async fn start() -> (Api, common::Server) {
     let server = common::start().await;
-    let api = Api {
-        base: format!("http://{}", server.addr),
-        token: server.token.clone(),
-        http: server.http.clone(),
-    };
-    (api, server)
+    (server.api(), server)
 }
 
 /// Imports hosts, checks them all, and returns the time until every result was pushed.

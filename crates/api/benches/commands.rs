@@ -63,6 +63,37 @@ fn rss_of_tree(root: u32) -> u64 {
         .sum()
 }
 
+/// Samples the summed RSS of a process tree every 20 ms until stopped.
+struct Sampler {
+    done: Arc<AtomicBool>,
+    peak: Arc<AtomicU64>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Sampler {
+    fn start(pid: u32) -> Self {
+        let done = Arc::new(AtomicBool::new(false));
+        let peak = Arc::new(AtomicU64::new(0));
+        let thread = {
+            let (done, peak) = (done.clone(), peak.clone());
+            std::thread::spawn(move || {
+                while !done.load(Ordering::SeqCst) {
+                    peak.fetch_max(rss_of_tree(pid), Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            })
+        };
+        Self { done, peak, thread }
+    }
+
+    /// Stops and returns the peak in KiB.
+    fn stop(self) -> u64 {
+        self.done.store(true, Ordering::SeqCst);
+        let _ = self.thread.join();
+        self.peak.load(Ordering::SeqCst)
+    }
+}
+
 /// Runs a command, sampling the summed RSS of its process tree; returns (wall time, peak KiB, stdout).
 fn measure(cmd: &mut Command) -> (Duration, u64, String) {
     let started = Instant::now();
@@ -71,25 +102,12 @@ fn measure(cmd: &mut Command) -> (Duration, u64, String) {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn");
-    let pid = child.id();
-    let done = Arc::new(AtomicBool::new(false));
-    let peak = Arc::new(AtomicU64::new(0));
-    let sampler = {
-        let (done, peak) = (done.clone(), peak.clone());
-        std::thread::spawn(move || {
-            while !done.load(Ordering::SeqCst) {
-                peak.fetch_max(rss_of_tree(pid), Ordering::SeqCst);
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        })
-    };
+    let sampler = Sampler::start(child.id());
     let out = child.wait_with_output().expect("wait");
     let took = started.elapsed();
-    done.store(true, Ordering::SeqCst);
-    let _ = sampler.join();
     (
         took,
-        peak.load(Ordering::SeqCst),
+        sampler.stop(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
     )
 }
@@ -116,28 +134,7 @@ fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-struct Api {
-    base: String,
-    token: String,
-    http: reqwest::Client,
-}
-
-impl Api {
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let mut r = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(&self.token);
-        if let Some(b) = body {
-            r = r.json(&b);
-        }
-        let res = r.send().await.expect("request");
-        let status = res.status();
-        let v: Value = res.json().await.unwrap_or(Value::Null);
-        assert!(status.is_success(), "{path}: {status} {v}");
-        v
-    }
-}
+use common::Api;
 
 /// The released binary as users run it (`itmgr serve` on SQLite), host keys recorded by an SSH
 /// status check, its RSS sampled like the peers'.
@@ -166,29 +163,15 @@ async fn real_server(bin: &std::path::Path, fleet: &Fleet, lines: &mut Vec<Strin
     let pid = child.id();
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
-    let mut token = String::new();
+    let mut token = None;
     for _ in 0..100 {
-        if let Ok(r) = http
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&json!({ "username": "admin", "password": "bench-initial-pass-1" }))
-            .send()
-            .await
-        {
-            let v: Value = r.json().await.unwrap_or(Value::Null);
-            if let Some(t) = v["access_token"].as_str() {
-                token = t.to_owned();
-                break;
-            }
+        token = common::first_login(&http, &base).await;
+        if token.is_some() {
+            break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(!token.is_empty(), "the server did not start");
-    http.post(format!("{base}/api/v1/auth/password"))
-        .bearer_auth(&token)
-        .json(&json!({ "current_password": "bench-initial-pass-1", "new_password": "bench-changed-pass-2" }))
-        .send()
-        .await
-        .unwrap();
+    let token = token.expect("the server did not start");
     let api = Api { base, token, http };
     api.call(
         reqwest::Method::POST,
@@ -248,17 +231,7 @@ async fn real_server(bin: &std::path::Path, fleet: &Fleet, lines: &mut Vec<Strin
     for (n, concurrency) in runs {
         let hosts: Vec<Value> = ids[..n].to_vec();
         for measured in [false, true] {
-            let done = Arc::new(AtomicBool::new(false));
-            let peak = Arc::new(AtomicU64::new(0));
-            let sampler = {
-                let (done, peak) = (done.clone(), peak.clone());
-                std::thread::spawn(move || {
-                    while !done.load(Ordering::SeqCst) {
-                        peak.fetch_max(rss_of_tree(pid), Ordering::SeqCst);
-                        std::thread::sleep(Duration::from_millis(20));
-                    }
-                })
-            };
+            let sampler = Sampler::start(pid);
             let t = Instant::now();
             let run = api.call(reqwest::Method::POST, "/api/v1/runs/commands", Some(json!({
                 "targets": { "hosts": hosts }, "command": "uptime", "concurrency": n, "timeout_seconds": 120,
@@ -274,14 +247,13 @@ async fn real_server(bin: &std::path::Path, fleet: &Fleet, lines: &mut Vec<Strin
                 tokio::time::sleep(Duration::from_millis(20)).await;
             };
             let took = t.elapsed();
-            done.store(true, Ordering::SeqCst);
-            let _ = sampler.join();
+            let peak = sampler.stop();
             assert_eq!(run["summary"]["succeeded"], n, "{}", run["summary"]);
             if measured {
                 lines.push(format!(
                     "commands/uptime-{n}/itmgr-serve (concurrency {concurrency}): {:.2} s, peak {} MiB (the `itmgr serve` process; {} MiB idle with {} hosts before the runs)",
                     took.as_secs_f64(),
-                    peak.load(Ordering::SeqCst) / 1024,
+                    peak / 1024,
                     idle / 1024,
                     fleet.hosts.len()
                 ));
@@ -308,11 +280,7 @@ fn main() {
     let mut lines = Vec::new();
     rt.block_on(async {
         let server = common::start().await;
-        let api = Api {
-            base: format!("http://{}", server.addr),
-            token: server.token.clone(),
-            http: server.http.clone(),
-        };
+        let api = server.api();
         api.call(reqwest::Method::POST, "/api/v1/secrets", Some(json!({ "name": "k", "kind": "ssh_key", "value": client_keys().ed25519 }))).await;
         api.call(reqwest::Method::POST, "/api/v1/secrets", Some(json!({ "name": "fleet", "kind": "ssh_credential", "username": USER, "key_secret": "k" }))).await;
         let mut csv = String::from("name,address,port,credential\n");

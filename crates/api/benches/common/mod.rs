@@ -43,28 +43,75 @@ pub async fn start() -> Server {
     });
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let http = reqwest::Client::new();
-    let base = format!("http://{addr}");
-    let login: Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({ "username": "admin", "password": "bench-initial-pass-1" }))
-        .send()
+    let token = first_login(&http, &format!("http://{addr}"))
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["access_token"].as_str().unwrap().to_owned();
-    http.post(format!("{base}/api/v1/auth/password"))
-        .bearer_auth(&token)
-        .json(&json!({ "current_password": "bench-initial-pass-1", "new_password": "bench-changed-pass-2" }))
-        .send()
-        .await
-        .unwrap();
+        .expect("login");
     Server {
         addr,
         state,
         token,
         http,
         _dir: dir,
+    }
+}
+
+/// Logs in as admin with the bench's initial password and changes it, as the first login must;
+/// `None` while the server is not answering yet.
+pub async fn first_login(http: &reqwest::Client, base: &str) -> Option<String> {
+    let login: Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({ "username": "admin", "password": "bench-initial-pass-1" }))
+        .send()
+        .await
+        .ok()?
+        .json()
+        .await
+        .ok()?;
+    let token = login["access_token"].as_str()?.to_owned();
+    http.post(format!("{base}/api/v1/auth/password"))
+        .bearer_auth(&token)
+        .json(&json!({ "current_password": "bench-initial-pass-1", "new_password": "bench-changed-pass-2" }))
+        .send()
+        .await
+        .ok()?;
+    Some(token)
+}
+
+/// A logged-in API client.
+#[allow(dead_code)] // each bench uses what it needs
+pub struct Api {
+    pub base: String,
+    pub token: String,
+    pub http: reqwest::Client,
+}
+
+#[allow(dead_code)]
+impl Api {
+    /// Calls the API and insists on success.
+    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut r = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        let res = r.send().await.expect("request");
+        let status = res.status();
+        let v: Value = res.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "{path}: {status} {v}");
+        v
+    }
+}
+
+#[allow(dead_code)]
+impl Server {
+    /// A client for this server.
+    pub fn api(&self) -> Api {
+        Api {
+            base: format!("http://{}", self.addr),
+            token: self.token.clone(),
+            http: self.http.clone(),
+        }
     }
 }

@@ -1083,6 +1083,22 @@ pub enum KeyAction {
     Remove,
 }
 
+/// An `ssh_key` secret by name or id, or a field error on `key_secret`.
+async fn ssh_key_secret(
+    state: &AppState,
+    reference: &str,
+) -> ApiResult<itmgr_storage::repo::secrets::Secret> {
+    let r = reference.trim();
+    let db = state.db.conn();
+    let found = match r.parse::<SecretId>() {
+        Ok(id) => itmgr_storage::repo::secrets::find_by_id(db, id).await.ok(),
+        Err(_) => itmgr_storage::repo::secrets::find_by_name(db, r).await?,
+    };
+    found
+        .filter(|s| s.kind == itmgr_domain::SecretKind::SshKey)
+        .ok_or_else(|| ApiError::field("key_secret", format!("no ssh_key secret {r:?}")))
+}
+
 /// Starts a key deployment or removal.
 pub async fn run_key(
     state: &AppState,
@@ -1102,17 +1118,7 @@ pub async fn run_key(
     ) {
         (Some(k), None) => k.to_owned(),
         (None, Some(r)) => {
-            let db = state.db.conn();
-            let found = match r.parse::<SecretId>() {
-                Ok(id) => itmgr_storage::repo::secrets::find_by_id(db, id).await.ok(),
-                Err(_) => itmgr_storage::repo::secrets::find_by_name(db, r).await?,
-            };
-            let Some(secret) = found.filter(|s| s.kind == itmgr_domain::SecretKind::SshKey) else {
-                return Err(ApiError::field(
-                    "key_secret",
-                    format!("no ssh_key secret {r:?}"),
-                ));
-            };
+            let secret = ssh_key_secret(state, r).await?;
             secret
                 .metadata
                 .get("public_key")
@@ -1362,17 +1368,7 @@ pub async fn rotate_key(
     req: RotationRequest,
 ) -> ApiResult<Run> {
     let db = state.db.conn();
-    let r = req.key_secret.trim();
-    let found = match r.parse::<SecretId>() {
-        Ok(id) => itmgr_storage::repo::secrets::find_by_id(db, id).await.ok(),
-        Err(_) => itmgr_storage::repo::secrets::find_by_name(db, r).await?,
-    };
-    let Some(key) = found.filter(|s| s.kind == itmgr_domain::SecretKind::SshKey) else {
-        return Err(ApiError::field(
-            "key_secret",
-            format!("no ssh_key secret {r:?}"),
-        ));
-    };
+    let key = ssh_key_secret(state, &req.key_secret).await?;
     let old_public = key
         .metadata
         .get("public_key")
