@@ -183,6 +183,9 @@ async fn a_terminal_round_trips_resizes_resumes_and_is_audited() {
 
     // Drop the socket while output is produced; reattach and resume exactly at our offset.
     input(&mut ws, "sleep 1; echo after-drop\n").await;
+    // Wait for the echo of the line before dropping: closing a socket with unread data resets the
+    // connection, and the peer may then discard the input it has not read yet.
+    read_until(&mut ws, "echo after-drop", false).await;
     drop(ws);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let (status, t) = app
@@ -195,7 +198,8 @@ async fn a_terminal_round_trips_resizes_resumes_and_is_audited() {
     assert_eq!(status, 200, "{t}");
     let mut ws = connect(&app, Some(&origin)).await.unwrap();
     hello(&mut ws, offset, t["ticket"].as_str().unwrap()).await;
-    let (first, _, text) = read_until(&mut ws, "after-drop", true).await;
+    // The command's output line, not its echo: it was produced while no browser was attached.
+    let (first, _, text) = read_until(&mut ws, "\nafter-drop", true).await;
     assert_eq!(
         first,
         Some(offset),
