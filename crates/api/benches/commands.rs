@@ -138,7 +138,12 @@ use common::Api;
 
 /// The released binary as users run it (`itmgr serve` on SQLite), host keys recorded by an SSH
 /// status check, its RSS sampled like the peers'.
-async fn real_server(bin: &std::path::Path, fleet: &Fleet, lines: &mut Vec<String>) {
+async fn real_server(
+    bin: &std::path::Path,
+    fleet: &Fleet,
+    (n, concurrency): (usize, usize),
+    lines: &mut Vec<String>,
+) {
     let dir = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -226,9 +231,7 @@ async fn real_server(bin: &std::path::Path, fleet: &Fleet, lines: &mut Vec<Strin
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let idle = rss_of_tree(pid);
-    // As many connections as hosts, like the peers.
-    let runs: Vec<(usize, usize)> = SIZES.iter().map(|&n| (n, n)).collect();
-    for (n, concurrency) in runs {
+    {
         let hosts: Vec<Value> = ids[..n].to_vec();
         for measured in [false, true] {
             let sampler = Sampler::start(pid);
@@ -248,6 +251,8 @@ async fn real_server(bin: &std::path::Path, fleet: &Fleet, lines: &mut Vec<Strin
             };
             let took = t.elapsed();
             let peak = sampler.stop();
+            let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).map(|d| d.count()).unwrap_or(0);
+            eprintln!("after the run: {fds} open descriptors in the server");
             assert_eq!(run["summary"]["succeeded"], n, "{}", run["summary"]);
             if measured {
                 lines.push(format!(
@@ -339,7 +344,16 @@ fn main() {
         }
     });
     if let Some(bin) = std::env::var_os("ITMGR_BIN") {
-        rt.block_on(real_server(std::path::Path::new(&bin), &fleet, &mut lines));
+        // A fresh server per configuration, so no run inherits another's memory: as many
+        // connections as hosts (like the peers), then 500 hosts with bounded concurrency.
+        for config in SIZES.iter().map(|&n| (n, n)).chain([(500, 100), (500, 50)]) {
+            rt.block_on(real_server(
+                std::path::Path::new(&bin),
+                &fleet,
+                config,
+                &mut lines,
+            ));
+        }
     }
     // For quick iterations on IT Manager alone.
     let peers = std::env::var_os("ITMGR_BENCH_SKIP_PEERS").is_none();
