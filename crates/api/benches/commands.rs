@@ -237,7 +237,7 @@ async fn real_server(
             let sampler = Sampler::start(pid);
             let t = Instant::now();
             let run = api.call(reqwest::Method::POST, "/api/v1/runs/commands", Some(json!({
-                "targets": { "hosts": hosts }, "command": "uptime", "concurrency": n, "timeout_seconds": 120,
+                "targets": { "hosts": hosts }, "command": "uptime", "concurrency": concurrency, "timeout_seconds": 120,
             }))).await;
             let id = run["id"].as_str().unwrap().to_owned();
             let run = loop {
@@ -251,7 +251,9 @@ async fn real_server(
             };
             let took = t.elapsed();
             let peak = sampler.stop();
-            let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).map(|d| d.count()).unwrap_or(0);
+            let fds = std::fs::read_dir(format!("/proc/{pid}/fd"))
+                .map(|d| d.count())
+                .unwrap_or(0);
             eprintln!("after the run: {fds} open descriptors in the server");
             assert_eq!(run["summary"]["succeeded"], n, "{}", run["summary"]);
             if measured {
@@ -318,7 +320,7 @@ fn main() {
                 let before = self_rss_kib();
                 let t = Instant::now();
                 let run = api.call(reqwest::Method::POST, "/api/v1/runs/commands", Some(json!({
-                    "targets": { "hosts": hosts }, "command": "uptime", "concurrency": n, "timeout_seconds": 120,
+                    "targets": { "hosts": hosts }, "command": "uptime", "concurrency": std::env::var("ITMGR_BENCH_CONCURRENCY").ok().and_then(|c| c.parse::<usize>().ok()).unwrap_or(n), "timeout_seconds": 120,
                 }))).await;
                 let id = run["id"].as_str().unwrap().to_owned();
                 let run = loop {
