@@ -85,15 +85,6 @@ async fn run(api: &Api, csv: String, n: usize) -> Duration {
     took
 }
 
-fn peak_rss_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
-}
-
 fn pssh(fleet: &Fleet, dir: &std::path::Path) -> Option<Duration> {
     let bin = ["parallel-ssh", "pssh"].into_iter().find(|b| {
         Command::new("which")
@@ -192,7 +183,7 @@ fn main() {
             csv.push_str(&format!("plain-{i},127.30.{}.{},{port},tcp\n", i / 250, i % 250 + 1));
         }
         let tcp = run(&api, csv, TCP_ENTRIES).await;
-        let rss = peak_rss_kb() / 1024;
+        let rss = common::self_status_kib("VmHWM") / 1024;
         let peer = pssh(&fleet, dir.path());
         println!("checks/ssh-{SSH_HOSTS}: {:.2} s (IT Manager, password login, results pushed over SSE)", ssh.as_secs_f64());
         match peer {

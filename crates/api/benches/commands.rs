@@ -112,29 +112,24 @@ fn measure(cmd: &mut Command) -> (Duration, u64, String) {
     )
 }
 
-fn self_peak_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
-}
-
-fn self_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
-}
-
 fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 use common::Api;
+
+/// Polls a run until it is over.
+async fn finished(api: &Api, id: &str) -> Value {
+    loop {
+        let r = api
+            .call(reqwest::Method::GET, &format!("/api/v1/runs/{id}"), None)
+            .await;
+        if !matches!(r["status"].as_str(), Some("queued" | "running")) {
+            return r;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
 
 /// The released binary as users run it (`itmgr serve` on SQLite), host keys recorded by an SSH
 /// status check, its RSS sampled like the peers'.
@@ -240,15 +235,7 @@ async fn real_server(
                 "targets": { "hosts": hosts }, "command": "uptime", "concurrency": concurrency, "timeout_seconds": 120,
             }))).await;
             let id = run["id"].as_str().unwrap().to_owned();
-            let run = loop {
-                let r = api
-                    .call(reqwest::Method::GET, &format!("/api/v1/runs/{id}"), None)
-                    .await;
-                if !matches!(r["status"].as_str(), Some("queued" | "running")) {
-                    break r;
-                }
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            };
+            let run = finished(&api, &id).await;
             let took = t.elapsed();
             let peak = sampler.stop();
             let fds = std::fs::read_dir(format!("/proc/{pid}/fd"))
@@ -317,23 +304,17 @@ fn main() {
             // Warm-up run (connection setup code paths, database statements).
             for measured in [false, true] {
                 reset_peak();
-                let before = self_rss_kib();
+                let before = common::self_status_kib("VmRSS");
                 let t = Instant::now();
                 let run = api.call(reqwest::Method::POST, "/api/v1/runs/commands", Some(json!({
                     "targets": { "hosts": hosts }, "command": "uptime", "concurrency": std::env::var("ITMGR_BENCH_CONCURRENCY").ok().and_then(|c| c.parse::<usize>().ok()).unwrap_or(n), "timeout_seconds": 120,
                 }))).await;
                 let id = run["id"].as_str().unwrap().to_owned();
-                let run = loop {
-                    let r = api.call(reqwest::Method::GET, &format!("/api/v1/runs/{id}"), None).await;
-                    if !matches!(r["status"].as_str(), Some("queued" | "running")) {
-                        break r;
-                    }
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                };
+                let run = finished(&api, &id).await;
                 let took = t.elapsed();
                 assert_eq!(run["summary"]["succeeded"], n, "{}", run["summary"]);
                 if measured {
-                    let peak = self_peak_kib();
+                    let peak = common::self_status_kib("VmHWM");
                     lines.push(format!(
                         "commands/uptime-{n}/itmgr: {:.2} s, peak {} MiB (benchmark process: server + client; {} MiB before the run, +{} MiB for it)",
                         took.as_secs_f64(),

@@ -117,15 +117,6 @@ async fn until(ws: &mut Ws, needle: &[u8]) -> u64 {
     }
 }
 
-fn rss_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
-}
-
 fn pct(mut v: Vec<Duration>, p: usize) -> f64 {
     v.sort();
     v[(v.len() * p / 100).min(v.len() - 1)].as_secs_f64() * 1000.0
@@ -242,7 +233,7 @@ fn main() {
             until(&mut ws, &c).await;
             echo.push(t.elapsed());
         }
-        let before = rss_kb();
+        let before = common::self_status_kib("VmRSS");
         let mut open_ws = Vec::new();
         for _ in 0..50 {
             let mut w = open(&api, &host).await;
@@ -251,7 +242,7 @@ fn main() {
             open_ws.push(w);
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let per = (rss_kb().saturating_sub(before)) as f64 / 50.0;
+        let per = (common::self_status_kib("VmRSS").saturating_sub(before)) as f64 / 50.0;
         println!("terminal/cat-{FILE_MB}MB: IT Manager {:.2} s ({:.0} MB/s, {} bytes through the WebSocket) | plain ssh {:.2} s ({:.0} MB/s)",
             term_cat.as_secs_f64(), bytes as f64 / 1e6 / term_cat.as_secs_f64(), bytes, ssh_cat.as_secs_f64(), FILE_MB as f64 / ssh_cat.as_secs_f64());
         println!("terminal/echo: IT Manager p50 {:.2} ms p99 {:.2} ms | plain ssh -tt p50 {:.2} ms p99 {:.2} ms (200 keystrokes)",

@@ -115,3 +115,14 @@ impl Server {
         }
     }
 }
+
+/// A `/proc/self/status` field in KiB (`VmRSS`, `VmHWM`…), 0 when unreadable.
+#[allow(dead_code)]
+pub fn self_status_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}

@@ -117,6 +117,41 @@ async fn read_until_within(
     (first, next, text)
 }
 
+/// Changes some inventory settings (read, patch, write back with the version read).
+async fn change_settings(app: &TestApp, admin: &str, patch: Value) {
+    let (status, mut s) = app.get("/api/v1/inventory/settings", admin).await;
+    assert_eq!(status, 200);
+    for (k, v) in patch.as_object().unwrap() {
+        s[k] = v.clone();
+    }
+    let (status, body) = json_of(
+        app.call(
+            Method::PUT,
+            "/api/v1/inventory/settings",
+            Some(admin),
+            Some(s),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+/// Ends one's own terminal session.
+async fn end_session(app: &TestApp, admin: &str, id: &str) {
+    let (status, _) = json_of(
+        app.call(
+            Method::DELETE,
+            &format!("/api/v1/terminal/sessions/{id}"),
+            Some(admin),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 204);
+}
+
 async fn open(
     app: &TestApp,
     token: &str,
@@ -227,17 +262,7 @@ async fn a_terminal_round_trips_resizes_resumes_and_is_audited() {
     assert!(err.to_string().contains("403"), "{err}");
 
     // Ending the session tells the browser why, and the audit has both ends.
-    let (status, _) = json_of(
-        app.call(
-            Method::DELETE,
-            &format!("/api/v1/terminal/sessions/{id}"),
-            Some(&admin),
-            None,
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 204);
+    end_session(&app, &admin, &id).await;
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let msg = tokio::time::timeout(
@@ -434,20 +459,7 @@ async fn recordings_are_encrypted_listed_played_and_audited() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let admin = app.admin_token().await;
     let host = setup(&app, &admin, &fleet).await;
-    let (status, mut s) = app.get("/api/v1/inventory/settings", &admin).await;
-    assert_eq!(status, 200);
-    s["terminal_recording"] = json!(true);
-    let (status, body) = json_of(
-        app.call(
-            Method::PUT,
-            "/api/v1/inventory/settings",
-            Some(&admin),
-            Some(s),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    change_settings(&app, &admin, json!({ "terminal_recording": true })).await;
     let (_, prompt) = open(&app, &admin, &host, None).await;
     let (status, session) = open(&app, &admin, &host, prompt["fingerprint"].as_str()).await;
     assert_eq!(status, 201, "{session}");
@@ -456,17 +468,7 @@ async fn recordings_are_encrypted_listed_played_and_audited() {
     hello(&mut ws, 0, session["ticket"].as_str().unwrap()).await;
     input(&mut ws, "echo recorded-$((6*7))\n").await;
     read_until(&mut ws, "recorded-42", true).await;
-    let (status, _) = json_of(
-        app.call(
-            Method::DELETE,
-            &format!("/api/v1/terminal/sessions/{id}"),
-            Some(&admin),
-            None,
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 204);
+    end_session(&app, &admin, &id).await;
     // Wait for the session task to seal the recording.
     let deadline = Instant::now() + Duration::from_secs(10);
     let list = loop {
@@ -576,17 +578,7 @@ async fn keyboard_interactive_prompts_are_answered_by_the_user_in_the_terminal()
         "the address actually dialled is audited"
     );
     let id = session["id"].as_str().unwrap().to_owned();
-    let (status, _) = json_of(
-        app.call(
-            Method::DELETE,
-            &format!("/api/v1/terminal/sessions/{id}"),
-            Some(&admin),
-            None,
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 204);
+    end_session(&app, &admin, &id).await;
 
     // The host's "on" overrides the global "off"; the answer to the login prompt is not in it.
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -652,20 +644,12 @@ async fn a_host_can_opt_out_of_recording_and_keystrokes_are_recorded_only_when_a
     let app = TestApp::spawn(Backend::Sqlite).await;
     let admin = app.admin_token().await;
     let host = setup(&app, &admin, &fleet).await;
-    let (_, mut s) = app.get("/api/v1/inventory/settings", &admin).await;
-    s["terminal_recording"] = json!(true);
-    s["terminal_record_input"] = json!(true);
-    let (status, body) = json_of(
-        app.call(
-            Method::PUT,
-            "/api/v1/inventory/settings",
-            Some(&admin),
-            Some(s),
-        )
-        .await,
+    change_settings(
+        &app,
+        &admin,
+        json!({ "terminal_recording": true, "terminal_record_input": true }),
     )
     .await;
-    assert_eq!(status, 200, "{body}");
     let (_, prompt) = open(&app, &admin, &host, None).await;
     let fp = prompt["fingerprint"].as_str().unwrap().to_owned();
     let mut version = app.get(&format!("/api/v1/hosts/{host}"), &admin).await.1["version"].clone();
@@ -736,19 +720,7 @@ async fn an_idle_terminal_is_warned_then_closed() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let admin = app.admin_token().await;
     let host = setup(&app, &admin, &fleet).await;
-    let (_, mut s) = app.get("/api/v1/inventory/settings", &admin).await;
-    s["terminal_idle_timeout_minutes"] = json!(1);
-    let (status, body) = json_of(
-        app.call(
-            Method::PUT,
-            "/api/v1/inventory/settings",
-            Some(&admin),
-            Some(s),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    change_settings(&app, &admin, json!({ "terminal_idle_timeout_minutes": 1 })).await;
     let (_, prompt) = open(&app, &admin, &host, None).await;
     let (status, session) = open(&app, &admin, &host, prompt["fingerprint"].as_str()).await;
     assert_eq!(status, 201, "{session}");
