@@ -12,7 +12,8 @@ pub mod services;
 pub mod state;
 mod web;
 
-pub use state::{ApiConfig, AppState, StartError};
+pub use itmgr_automation::find_ansible;
+pub use state::{ApiConfig, AppState, AutomationConfig, StartError};
 
 use axum::http::{header, HeaderName, HeaderValue, Request};
 use axum::routing::{delete, get, post};
@@ -141,6 +142,32 @@ pub fn router(state: AppState) -> Router {
         .route("/runs/{id}/events", get(runs::run_events))
         .route("/runs/{id}/cancel", post(runs::cancel_run))
         .route("/runs/{id}/rerun", post(runs::rerun_run))
+        .route("/runs/{id}/log", get(runs::get_run_log))
+        .route("/runs/{id}/log.txt", get(runs::download_run_log))
+        .route("/runs/{id}/tasks", get(runs::get_run_tasks))
+        .route("/runs/{id}/artifacts", get(runs::list_run_artifacts))
+        .route("/runs/{id}/artifacts/{*name}", get(runs::download_run_artifact))
+        .route("/playbooks", get(playbooks::list_playbooks).post(playbooks::create_playbook))
+        .route("/playbooks/validate", post(playbooks::validate_playbook))
+        .route(
+            "/playbooks/{id}",
+            get(playbooks::get_playbook)
+                .put(playbooks::update_playbook)
+                .delete(playbooks::delete_playbook),
+        )
+        .route("/playbooks/{id}/versions", get(playbooks::list_playbook_versions))
+        .route(
+            "/playbooks/{id}/versions/{version}/restore",
+            post(playbooks::restore_playbook_version),
+        )
+        .route("/playbooks/{id}/launch", post(playbooks::launch_playbook))
+        .route("/playbooks/{id}/launch/preview", post(playbooks::preview_launch))
+        .route("/schedules", get(playbooks::list_schedules).post(playbooks::create_schedule))
+        .route("/schedules/preview", post(playbooks::preview_schedule))
+        .route(
+            "/schedules/{id}",
+            axum::routing::put(playbooks::update_schedule).delete(playbooks::delete_schedule),
+        )
         .route("/terminal/recordings", get(terminal::list_recordings))
         .route("/terminal/recordings/{id}", get(terminal::get_recording))
         .route(

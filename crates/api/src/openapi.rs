@@ -49,13 +49,19 @@ impl Modify for BearerAuth {
         terminal::terminal_ws, terminal::accept_host_key, terminal::list_recordings, terminal::get_recording,
         runs::list_runs, runs::get_run, runs::get_run_output, runs::run_events, runs::run_command, runs::run_key, runs::rotate_key,
         runs::cancel_run, runs::rerun_run, runs::resolve_targets,
+        runs::get_run_log, runs::download_run_log, runs::get_run_tasks, runs::list_run_artifacts, runs::download_run_artifact,
+        playbooks::list_playbooks, playbooks::create_playbook, playbooks::get_playbook, playbooks::update_playbook,
+        playbooks::delete_playbook, playbooks::list_playbook_versions, playbooks::restore_playbook_version,
+        playbooks::validate_playbook, playbooks::preview_launch, playbooks::launch_playbook,
+        playbooks::list_schedules, playbooks::create_schedule, playbooks::update_schedule, playbooks::delete_schedule,
+        playbooks::preview_schedule,
         dashboard::get_dashboard,
         settings::get_settings, settings::update_settings,
     ),
     components(schemas(ErrorBody, hosts::HostSortField, groups::AnsibleFormat, crate::services::checks::HostStatusUpdate)),
     tags(
         (name = "system"), (name = "auth"), (name = "users"), (name = "sessions"), (name = "tokens"),
-        (name = "audit"), (name = "secrets"), (name = "hosts"), (name = "groups"), (name = "terminal"), (name = "runs"), (name = "dashboard"), (name = "settings"),
+        (name = "audit"), (name = "secrets"), (name = "hosts"), (name = "groups"), (name = "terminal"), (name = "runs"), (name = "playbooks"), (name = "dashboard"), (name = "settings"),
     )
 )]
 pub struct ApiDoc;

@@ -36,6 +36,39 @@ pub struct ApiConfig {
     pub refresh_reuse_grace: Duration,
     /// Where terminal recordings are written (`None`: recording unavailable).
     pub recordings_dir: Option<std::path::PathBuf>,
+    /// Job workers and Ansible.
+    pub automation: AutomationConfig,
+}
+
+/// How this process's job worker and `ansible-playbook` runs behave.
+#[derive(Debug, Clone)]
+pub struct AutomationConfig {
+    /// Where per-run work directories are made (0700 each, removed after the run).
+    pub work_dir: std::path::PathBuf,
+    /// `ansible-playbook` to use (`None`: the product's virtualenv in `data_dir`, then `PATH`).
+    pub ansible_playbook: Option<std::path::PathBuf>,
+    /// The data directory (for the virtualenv).
+    pub data_dir: Option<std::path::PathBuf>,
+    /// Jobs one worker runs at once.
+    pub worker_concurrency: usize,
+    /// How long a job's claim lasts without a heartbeat (a vanished worker's run is `lost` or
+    /// retried after it).
+    pub lease: Duration,
+    /// Between SIGTERM and SIGKILL when a playbook run is canceled or times out.
+    pub cancel_grace: Duration,
+}
+
+impl Default for AutomationConfig {
+    fn default() -> Self {
+        Self {
+            work_dir: std::env::temp_dir().join("itmgr-work"),
+            ansible_playbook: None,
+            data_dir: None,
+            worker_concurrency: 4,
+            lease: Duration::from_secs(30),
+            cancel_grace: Duration::from_secs(10),
+        }
+    }
 }
 
 impl Default for ApiConfig {
@@ -56,6 +89,7 @@ impl Default for ApiConfig {
             public_url: None,
             refresh_reuse_grace: Duration::from_secs(30),
             recordings_dir: None,
+            automation: AutomationConfig::default(),
         }
     }
 }
@@ -103,6 +137,8 @@ pub struct Inner {
     pub terminals: crate::services::terminal::Terminals,
     /// Runs executing in this process.
     pub runs: crate::services::runs::Runs,
+    /// Wakes this process's job workers when a run is queued here.
+    pub jobs: itmgr_jobs::Waker,
     /// Host status checks: concurrency limit and result channel.
     pub checker: crate::services::checks::Checker,
     settings_cache: RwLock<Option<(Instant, Settings)>>,
@@ -153,6 +189,7 @@ impl AppState {
             checker,
             terminals: Default::default(),
             runs: Default::default(),
+            jobs: Default::default(),
             inventory_cache: RwLock::new(None),
             own_addresses: RwLock::new(Vec::new()),
         })))

@@ -59,6 +59,14 @@ pub struct Config {
     pub audit_retention_days: i32,
     /// Run the worker inside `serve` (off when separate `itmgr worker` processes run).
     pub embedded_worker: bool,
+    /// `ansible-playbook` to use; unset: `<data_dir>/ansible-venv/bin/ansible-playbook`, then `PATH`.
+    pub ansible_playbook: Option<PathBuf>,
+    /// Jobs (runs) one worker executes at once.
+    pub worker_concurrency: usize,
+    /// Seconds a worker's claim on a job lasts without a heartbeat.
+    pub job_lease_seconds: u64,
+    /// Seconds between SIGTERM and SIGKILL when a playbook run is canceled or times out.
+    pub cancel_grace_seconds: u64,
 }
 
 fn redacted<S: serde::Serializer>(v: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -86,6 +94,10 @@ impl Default for Config {
             session_absolute_lifetime_hours: 168,
             audit_retention_days: 365,
             embedded_worker: true,
+            ansible_playbook: None,
+            worker_concurrency: 4,
+            job_lease_seconds: 30,
+            cancel_grace_seconds: 10,
         }
     }
 }
@@ -227,6 +239,14 @@ impl Config {
             },
             public_url: self.public_url.clone(),
             recordings_dir: Some(self.data_dir.join("recordings")),
+            automation: itmgr_api::AutomationConfig {
+                work_dir: self.data_dir.join("work"),
+                ansible_playbook: self.ansible_playbook.clone(),
+                data_dir: Some(self.data_dir.clone()),
+                worker_concurrency: self.worker_concurrency.max(1),
+                lease: std::time::Duration::from_secs(self.job_lease_seconds.max(2)),
+                cancel_grace: std::time::Duration::from_secs(self.cancel_grace_seconds),
+            },
             ..itmgr_api::ApiConfig::default()
         }
     }

@@ -54,6 +54,8 @@ enum Command {
         #[command(subcommand)]
         command: VaultCommand,
     },
+    /// Report what this machine has for running playbooks (Ansible, ssh, git) and the job queue.
+    Doctor,
     /// Print the version.
     Version,
     /// Print the OpenAPI document.
@@ -123,6 +125,7 @@ fn main() -> anyhow::Result<()> {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(config).await,
             Command::Worker => worker(config).await,
+            Command::Doctor => doctor(config).await,
             Command::Migrate => migrate(config).await,
             Command::Admin { command } => admin(config, command).await,
             Command::Vault { command } => vault(config, command).await,
@@ -182,9 +185,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     // The target policy refuses connections to the product itself.
     state.set_own_addresses(vec![addr]);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut worker_task = None;
     if config.embedded_worker {
         tokio::spawn(maintenance(state.clone()));
         tokio::spawn(itmgr_api::services::checks::run_periodic(state.clone()));
+        worker_task = Some(itmgr_api::services::executor::start_worker(&state, stop_rx.clone()));
+        tokio::spawn(itmgr_api::services::schedules::run_scheduler(state.clone(), stop_rx));
     }
     tracing::info!(
         address = %addr,
@@ -202,6 +209,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    // Running jobs keep their leases until they end; a second signal (or the lease) ends them.
+    let _ = stop_tx.send(true);
+    if let Some(w) = worker_task {
+        tokio::select! {
+            _ = w => {}
+            _ = shutdown_signal() => {}
+        }
+    }
     tracing::info!("shut down");
     Ok(())
 }
@@ -227,14 +242,91 @@ async fn maintenance(state: AppState) {
 async fn worker(config: Config) -> anyhow::Result<()> {
     let state = state(&config).await?;
     tracing::info!(
-        "worker started: periodic host checks and housekeeping (the job queue lands with issue 8)"
+        "worker started: the job queue, schedules, periodic host checks and housekeeping"
     );
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let jobs = itmgr_api::services::executor::start_worker(&state, stop_rx.clone());
+    tokio::spawn(itmgr_api::services::schedules::run_scheduler(state.clone(), stop_rx));
     tokio::select! {
         _ = itmgr_api::services::checks::run_periodic(state.clone()) => {}
         _ = maintenance(state) => {}
         _ = shutdown_signal() => {}
     }
+    // Stop claiming; let running jobs finish (a second signal ends them; their leases expire).
+    let _ = stop_tx.send(true);
+    tokio::select! {
+        _ = jobs => {}
+        _ = shutdown_signal() => {}
+    }
     Ok(())
+}
+
+/// `itmgr doctor`: what this machine has for running playbooks.
+async fn doctor(config: Config) -> anyhow::Result<()> {
+    let mut ok = true;
+    let ansible = itmgr_automation_find(&config);
+    match &ansible {
+        Some(p) => {
+            let v = std::process::Command::new(p)
+                .arg("--version")
+                .output()
+                .ok()
+                .and_then(|o| String::from_utf8(o.stdout).ok())
+                .and_then(|s| s.lines().next().map(str::to_owned))
+                .unwrap_or_else(|| "version unknown".into());
+            println!("ok      ansible-playbook: {} ({v})", p.display());
+        }
+        None => {
+            ok = false;
+            println!(
+                "MISSING ansible-playbook: not in ITMGR_ANSIBLE_PLAYBOOK, {}/ansible-venv, or PATH. \
+                 Install with: python3 -m venv {0}/ansible-venv && {0}/ansible-venv/bin/pip install ansible-core",
+                config.data_dir.display()
+            );
+        }
+    }
+    for tool in ["ssh", "git", "sshpass"] {
+        let found = std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|d| d.join(tool))
+                .find(|p| p.is_file())
+        });
+        match (found, tool) {
+            (Some(p), _) => println!("ok      {tool}: {}", p.display()),
+            (None, "sshpass") => println!("note    sshpass: not found (only needed for hosts that log in with a password)"),
+            (None, _) => {
+                ok = false;
+                println!("MISSING {tool}: install it (Debian: apt install openssh-client git)");
+            }
+        }
+    }
+    match connect(&config).await {
+        Ok(db) => {
+            let q = itmgr_storage::repo::jobs::count(db.conn(), "queued").await.unwrap_or(0);
+            let r = itmgr_storage::repo::jobs::count(db.conn(), "running").await.unwrap_or(0);
+            println!("ok      database: {:?}, jobs queued {q}, running {r}", db.backend());
+        }
+        Err(e) => {
+            ok = false;
+            println!("FAILED  database: {e}");
+        }
+    }
+    let work = config.data_dir.join("work");
+    match std::fs::create_dir_all(&work) {
+        Ok(()) => println!("ok      work directory: {}", work.display()),
+        Err(e) => {
+            ok = false;
+            println!("FAILED  work directory {}: {e}", work.display());
+        }
+    }
+    if !ok {
+        anyhow::bail!("some checks failed");
+    }
+    Ok(())
+}
+
+fn itmgr_automation_find(config: &Config) -> Option<std::path::PathBuf> {
+    itmgr_api::find_ansible(config.ansible_playbook.as_deref(), Some(&config.data_dir))
 }
 
 async fn migrate(config: Config) -> anyhow::Result<()> {

@@ -75,6 +75,8 @@ permissions! {
     RunsRead => "runs:read", "See runs, their per-host results and output.";
     RunsExecute => "runs:execute", "Run commands and scripts on hosts, cancel and re-run runs.";
     KeysDeploy => "keys:deploy", "Deploy, remove and rotate SSH keys on hosts.";
+    PlaybooksRead => "playbooks:read", "See playbooks, their versions and schedules.";
+    PlaybooksManage => "playbooks:manage", "Create, change and delete playbooks and schedules.";
 }
 
 impl fmt::Display for Permission {
@@ -113,6 +115,8 @@ pub fn role_permissions(role: Role) -> BTreeSet<Permission> {
             RunsRead,
             RunsExecute,
             KeysDeploy,
+            PlaybooksRead,
+            PlaybooksManage,
         ],
         Role::Viewer => &[
             DashboardRead,
@@ -123,6 +127,7 @@ pub fn role_permissions(role: Role) -> BTreeSet<Permission> {
             SecretsRead,
             HostsRead,
             RunsRead,
+            PlaybooksRead,
         ],
     };
     list.iter().copied().collect()

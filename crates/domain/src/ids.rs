@@ -74,3 +74,15 @@ uuid_id!(
     /// Identifies a run (an ad-hoc command, a key deployment, later a playbook run).
     RunId
 );
+uuid_id!(
+    /// Identifies a playbook.
+    PlaybookId
+);
+uuid_id!(
+    /// Identifies a schedule.
+    ScheduleId
+);
+uuid_id!(
+    /// Identifies a queued job.
+    JobId
+);

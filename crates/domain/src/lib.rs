@@ -13,7 +13,9 @@ pub use hosts::{
     CheckMethod, GroupKind, GroupName, HostAddress, HostName, HostStatus, InventorySettings, Label,
     Port, TerminalRecording,
 };
-pub use ids::{ApiTokenId, GroupId, HostId, RunId, SecretId, SessionId, UserId};
+pub use ids::{
+    ApiTokenId, GroupId, HostId, JobId, PlaybookId, RunId, ScheduleId, SecretId, SessionId, UserId,
+};
 pub use policy::{Cidr, TargetDenied, TargetPolicy, TargetRule, DEFAULT_DENY};
 pub use runs::{HostRunStatus, Interpreter, RunKind, RunStatus, RunTrigger};
 pub use secrets::{SecretKind, SecretName, SecretValue, TagKey};

@@ -20,6 +20,8 @@ str_enum!(
         KeyRemove => "key_remove",
         /// Replaces the key of an SSH credential on its hosts.
         KeyRotate => "key_rotate",
+        /// An Ansible playbook.
+        Playbook => "playbook",
     }
 );
 

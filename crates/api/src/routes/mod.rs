@@ -6,6 +6,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod groups;
 pub mod hosts;
+pub mod playbooks;
 pub mod runs;
 pub mod secrets;
 pub mod sessions;

@@ -69,6 +69,11 @@ pub struct Run {
     /// Milliseconds from start to finish (or until now while running).
     pub duration_ms: Option<i64>,
     pub error: Option<String>,
+    /// For playbook runs: the playbook and the version of its content that ran.
+    pub playbook_id: Option<Uuid>,
+    pub playbook_version: Option<i32>,
+    /// For playbook runs: `ansible-playbook`'s exit status.
+    pub exit_code: Option<i32>,
 }
 
 impl From<RunRow> for Run {
@@ -93,6 +98,9 @@ impl From<RunRow> for Run {
             finished_at: r.finished_at,
             duration_ms,
             error: r.error,
+            playbook_id: r.playbook.map(|p| p.0.as_uuid()),
+            playbook_version: r.playbook.map(|p| p.1),
+            exit_code: r.exit_code,
         }
     }
 }
@@ -114,6 +122,10 @@ pub struct RunHost {
     pub finished_at: Option<DateTime<Utc>>,
     /// Output produced (stored up to 1 MiB).
     pub output_bytes: i64,
+    /// For playbook runs: Ansible's counts (`ok`, `changed`, `failed`, `unreachable`,
+    /// `skipped`, `rescued`, `ignored`).
+    #[schema(value_type = Option<Object>)]
+    pub stats: Option<serde_json::Value>,
 }
 
 impl From<RunHostRow> for RunHost {
@@ -130,6 +142,7 @@ impl From<RunHostRow> for RunHost {
             started_at: h.started_at,
             finished_at: h.finished_at,
             output_bytes: h.output_bytes,
+            stats: h.stats,
         }
     }
 }
@@ -173,7 +186,8 @@ page_type!(RunPage, Run);
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RunListParams {
-    /// Comma-separated kinds (`command`, `script`, `key_deploy`, `key_remove`).
+    /// Comma-separated kinds (`command`, `script`, `key_deploy`, `key_remove`, `key_rotate`,
+    /// `playbook`).
     pub kind: Option<String>,
     /// Comma-separated statuses.
     pub status: Option<String>,
@@ -185,6 +199,10 @@ pub struct RunListParams {
     pub q: Option<String>,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
+    /// Runs of this playbook.
+    pub playbook: Option<Uuid>,
+    /// Comma-separated triggers (`user`, `api_token`, `rerun`, `schedule`).
+    pub trigger: Option<String>,
     pub limit: Option<u64>,
     pub offset: Option<u64>,
 }
@@ -218,6 +236,8 @@ pub async fn list_runs(
         q: q.q,
         since: q.since,
         until: q.until,
+        playbook: q.playbook.map(itmgr_domain::PlaybookId::from_uuid),
+        triggers: list_of("trigger", q.trigger.as_deref())?,
     };
     let page = services::page(q.limit, q.offset);
     let runs = services::runs::list(&state, cap, &filter, page).await?;
@@ -493,4 +513,163 @@ pub async fn resolve_targets(
             })
             .collect(),
     }))
+}
+
+/// Where to start reading a log.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LogParams {
+    /// The first sequence number wanted (default 1: from the start).
+    pub from: Option<i64>,
+    /// At most this many chunks (1–5000, default 1000).
+    pub limit: Option<u64>,
+}
+
+/// A run's log from sequence number `from` on (the same chunks as `/output`).
+#[utoipa::path(get, path = "/api/v1/runs/{id}/log", tag = "runs", params(("id" = Uuid, Path), LogParams),
+    responses((status = 200, body = Vec<OutputChunk>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn get_run_log(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<RunId>,
+    Query(q): Query<LogParams>,
+) -> ApiResult<axum::Json<Vec<OutputChunk>>> {
+    let cap = p.require::<perm::RunsRead>()?;
+    services::runs::get(&state, p.require::<perm::RunsRead>()?, id).await?;
+    let from = q.from.unwrap_or(1).max(1);
+    let chunks =
+        services::runs::output(&state, &cap, id, from - 1, None, q.limit.unwrap_or(1000)).await?;
+    Ok(axum::Json(
+        chunks.into_iter().map(OutputChunk::from).collect(),
+    ))
+}
+
+/// A run's whole log as plain text (ANSI colours removed), for download.
+#[utoipa::path(get, path = "/api/v1/runs/{id}/log.txt", tag = "runs", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The log", content_type = "text/plain"), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn download_run_log(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<RunId>,
+) -> ApiResult<impl axum::response::IntoResponse> {
+    let cap = p.require::<perm::RunsRead>()?;
+    let text = services::runs::log_text(&state, cap, id).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"run-{id}.log\""),
+            ),
+        ],
+        text,
+    ))
+}
+
+/// One structured event of a playbook run.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskEvent {
+    pub seq: i64,
+    /// `playbook_on_play_start`, `playbook_on_task_start`, `runner_on_ok`, `runner_on_failed`,
+    /// `runner_on_unreachable`, `runner_on_skipped`, `playbook_on_stats`.
+    pub event: String,
+    pub host: Option<String>,
+    pub play: Option<String>,
+    pub task: Option<String>,
+    /// `changed`, `msg`, `rc`, `duration_ms`, `action`, … (secrets masked).
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+    pub at: DateTime<Utc>,
+}
+
+/// Which events to read.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TaskParams {
+    /// Events after this sequence number.
+    pub after: Option<i64>,
+    /// At most this many (1–5000, default 1000).
+    pub limit: Option<u64>,
+}
+
+/// A playbook run's per-task, per-host events (from the bundled callback plugin).
+#[utoipa::path(get, path = "/api/v1/runs/{id}/tasks", tag = "runs", params(("id" = Uuid, Path), TaskParams),
+    responses((status = 200, body = Vec<TaskEvent>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn get_run_tasks(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<RunId>,
+    Query(q): Query<TaskParams>,
+) -> ApiResult<axum::Json<Vec<TaskEvent>>> {
+    let cap = p.require::<perm::RunsRead>()?;
+    let events =
+        services::runs::events(&state, cap, id, q.after.unwrap_or(0), q.limit.unwrap_or(1000))
+            .await?;
+    Ok(axum::Json(
+        events
+            .into_iter()
+            .map(|e| TaskEvent {
+                seq: e.seq,
+                event: e.event,
+                host: e.host,
+                play: e.play,
+                task: e.task,
+                data: e.data,
+                at: e.at,
+            })
+            .collect(),
+    ))
+}
+
+/// A file a run left.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArtifactInfo {
+    /// Relative path.
+    pub name: String,
+    pub size: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The files a playbook run wrote to its artifacts directory (`itmgr_artifacts_dir`).
+#[utoipa::path(get, path = "/api/v1/runs/{id}/artifacts", tag = "runs", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<ArtifactInfo>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn list_run_artifacts(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<RunId>,
+) -> ApiResult<axum::Json<Vec<ArtifactInfo>>> {
+    let cap = p.require::<perm::RunsRead>()?;
+    let list = services::runs::artifacts(&state, cap, id).await?;
+    Ok(axum::Json(
+        list.into_iter()
+            .map(|a| ArtifactInfo {
+                name: a.name,
+                size: a.size,
+                created_at: a.created_at,
+            })
+            .collect(),
+    ))
+}
+
+/// Downloads one artifact.
+#[utoipa::path(get, path = "/api/v1/runs/{id}/artifacts/{name}", tag = "runs", params(("id" = Uuid, Path), ("name" = String, Path)),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream"), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn download_run_artifact(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path((id, name)): Path<(RunId, String)>,
+) -> ApiResult<impl axum::response::IntoResponse> {
+    let cap = p.require::<perm::RunsRead>()?;
+    let data = services::runs::artifact(&state, cap, id, &name).await?;
+    let file = name.rsplit('/').next().unwrap_or("artifact").replace('"', "");
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        data,
+    ))
 }

@@ -35,6 +35,8 @@ use zeroize::Zeroizing;
 pub const MAX_OUTPUT_PER_HOST: i64 = 1 << 20;
 /// Largest script accepted.
 pub const MAX_SCRIPT: usize = 1 << 20;
+/// Log stored per run (a playbook's output); beyond it the rest is dropped with a note.
+pub const MAX_RUN_LOG: i64 = 64 << 20;
 /// Most hosts one run may target.
 pub const MAX_TARGETS: usize = 10_000;
 
@@ -232,7 +234,7 @@ fn remote(action: &Action) -> (String, Vec<u8>, Option<String>) {
 
 /// A running run: its cancel switch and the signal that new output or state was stored.
 pub struct Live {
-    cancel: watch::Sender<bool>,
+    pub(crate) cancel: watch::Sender<bool>,
     /// Bumped after each stored batch.
     pub stored: watch::Sender<u64>,
 }
@@ -253,14 +255,14 @@ impl Runs {
             .cloned()
     }
 
-    fn insert(&self, id: RunId, live: Arc<Live>) {
+    pub(crate) fn insert(&self, id: RunId, live: Arc<Live>) {
         self.live
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(id, live);
     }
 
-    fn remove(&self, id: RunId) {
+    pub(crate) fn remove(&self, id: RunId) {
         self.live
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -268,13 +270,53 @@ impl Runs {
     }
 }
 
-enum Msg {
+pub(crate) enum Msg {
     Output(HostId, bool, Vec<u8>),
     System(Option<HostId>, String),
     Host(RunHost),
+    /// A piece of the run's own log (a playbook's output), `true` for stderr.
+    Log(bool, String),
+    /// A structured event of a playbook run: name, host, play, task, data.
+    Event(repo::RunEvent),
 }
 
-fn summary(hosts: &[RunHost]) -> serde_json::Value {
+/// The target snapshot of a run: one pending host per resolved host, in order.
+pub(crate) fn snapshot(hosts: &[Host]) -> Vec<RunHost> {
+    hosts
+        .iter()
+        .enumerate()
+        .map(|(i, h)| RunHost {
+            host_id: h.id,
+            position: i32::try_from(i).unwrap_or(i32::MAX),
+            host_name: h.name.clone(),
+            address: h.address.clone(),
+            port: h.port,
+            status: HostRunStatus::Pending,
+            exit_code: None,
+            error: None,
+            result: None,
+            started_at: None,
+            finished_at: None,
+            output_bytes: 0,
+            stats: None,
+        })
+        .collect()
+}
+
+/// Stores a run and queues it for a worker (this process's embedded one is woken at once).
+pub(crate) async fn store_and_queue(
+    state: &AppState,
+    run: &Run,
+    hosts: &[RunHost],
+    max_attempts: i32,
+    payload: Option<serde_json::Value>,
+) -> ApiResult<()> {
+    repo::insert_queued(state.db.conn(), run, hosts, max_attempts, payload).await?;
+    state.jobs.wake();
+    Ok(())
+}
+
+pub(crate) fn summary(hosts: &[RunHost]) -> serde_json::Value {
     let mut counts: BTreeMap<&str, u64> =
         HostRunStatus::ALL.iter().map(|s| (s.as_str(), 0)).collect();
     for h in hosts {
@@ -318,25 +360,7 @@ async fn launch_with(
         return Err(ApiError::field("targets", "the selection matches no hosts"));
     }
     let id = RunId::new();
-    let hosts: Vec<RunHost> = new
-        .hosts
-        .iter()
-        .enumerate()
-        .map(|(i, h)| RunHost {
-            host_id: h.id,
-            position: i32::try_from(i).unwrap_or(i32::MAX),
-            host_name: h.name.clone(),
-            address: h.address.clone(),
-            port: h.port,
-            status: HostRunStatus::Pending,
-            exit_code: None,
-            error: None,
-            result: None,
-            started_at: None,
-            finished_at: None,
-            output_bytes: 0,
-        })
-        .collect();
+    let hosts: Vec<RunHost> = snapshot(&new.hosts);
     let run = Run {
         id,
         kind: new.kind,
@@ -353,8 +377,16 @@ async fn launch_with(
         started_at: None,
         finished_at: None,
         error: None,
+        playbook: None,
+        exit_code: None,
     };
-    repo::insert(state.db.conn(), &run, &hosts).await?;
+    // Key rotations hold the new key in memory until the end: they run here. Everything else
+    // goes through the queue (any worker, retried if a worker dies before it starts).
+    if rotation.is_none() {
+        store_and_queue(state, &run, &hosts, 3, None).await?;
+    } else {
+        repo::insert(state.db.conn(), &run, &hosts).await?;
+    }
     Event::new(ctx, Some(principal), "run.start")
         .target("run", id, Some(&run.title))
         .diff(serde_json::json!({
@@ -363,6 +395,10 @@ async fn launch_with(
         }))
         .write(state.db.conn())
         .await?;
+    let Some(rotation) = rotation else {
+        return Ok(run);
+    };
+    let rotation = Some(rotation);
     let live = Arc::new(Live {
         cancel: watch::channel(false).0,
         stored: watch::channel(0).0,
@@ -382,6 +418,57 @@ async fn launch_with(
         },
     ));
     Ok(run)
+}
+
+/// Runs a queued command, script or key run (called by the worker that claimed its job).
+pub(crate) async fn execute_queued(
+    state: &AppState,
+    run: Run,
+    mut cancel: watch::Receiver<bool>,
+) -> Result<(), String> {
+    let id = run.id;
+    let hosts = repo::hosts(state.db.conn(), id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let action: Action = serde_json::from_value(run.parameters["action"].clone())
+        .map_err(|_| "the run's parameters are unreadable".to_owned())?;
+    let options: Options = serde_json::from_value(run.parameters["options"].clone())
+        .map_err(|_| "the run's parameters are unreadable".to_owned())?;
+    let ids: Vec<HostId> = hosts.iter().map(|h| h.host_id).collect();
+    let targets: HashMap<HostId, Host> = hosts_repo::find_many(state.db.conn(), &ids)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|h| (h.id, h))
+        .collect();
+    let live = Arc::new(Live {
+        cancel: watch::channel(false).0,
+        stored: watch::channel(0).0,
+    });
+    state.runs.insert(id, live.clone());
+    let forward = {
+        let live = live.clone();
+        tokio::spawn(async move {
+            if cancel.wait_for(|c| *c).await.is_ok() {
+                live.cancel.send_replace(true);
+            }
+        })
+    };
+    execute(
+        state.clone(),
+        Job {
+            id,
+            hosts,
+            targets,
+            action,
+            options,
+            live,
+            rotation: None,
+        },
+    )
+    .await;
+    forward.abort();
+    Ok(())
 }
 
 /// Login material shared by the hosts of a run that use the same credential.
@@ -757,8 +844,8 @@ impl Masker {
     }
 }
 
-/// Stores output chunks and host states in batches; returns the final host states.
-async fn write_batches(
+/// Stores output chunks, events and host states in batches; returns the final host states.
+pub(crate) async fn write_batches(
     db: itmgr_storage::Db,
     id: RunId,
     mut hosts: Vec<RunHost>,
@@ -772,10 +859,14 @@ async fn write_batches(
         .map(|(i, h)| (h.host_id, i))
         .collect();
     let mut seq: i64 = 0;
+    let mut event_seq: i64 = 0;
+    let mut log_bytes: i64 = 0;
+    let mut log_truncated = false;
     let mut truncated: HashSet<HostId> = HashSet::new();
     let mut open = true;
     while open {
         let mut chunks: Vec<Chunk> = Vec::new();
+        let mut events: Vec<repo::RunEvent> = Vec::new();
         let mut changed: HashSet<usize> = HashSet::new();
         // Wait for something, then gather what arrives within the batching window.
         let deadline = tokio::time::Instant::now() + Duration::from_millis(150);
@@ -844,6 +935,48 @@ async fn write_batches(
                         at: Utc::now(),
                     });
                 }
+                Msg::Log(stderr, text) => {
+                    let stream = if stderr { "err" } else { "out" };
+                    log_bytes += text.len() as i64;
+                    if log_bytes > MAX_RUN_LOG {
+                        if !log_truncated {
+                            log_truncated = true;
+                            seq += 1;
+                            chunks.push(Chunk {
+                                seq,
+                                host_id: None,
+                                stream: "sys",
+                                data: format!("[log beyond {} MiB is not stored]", MAX_RUN_LOG >> 20),
+                                at: Utc::now(),
+                            });
+                        }
+                        continue;
+                    }
+                    let text = masker.mask(text);
+                    if let Some(last) = chunks.last_mut().filter(|c| {
+                        c.host_id.is_none() && c.stream == stream && c.data.len() < 32 * 1024
+                    }) {
+                        last.data.push_str(&text);
+                    } else {
+                        seq += 1;
+                        chunks.push(Chunk {
+                            seq,
+                            host_id: None,
+                            stream,
+                            data: text,
+                            at: Utc::now(),
+                        });
+                    }
+                }
+                Msg::Event(mut ev) => {
+                    event_seq += 1;
+                    ev.seq = event_seq;
+                    let text = masker.mask(ev.data.to_string());
+                    ev.data = serde_json::from_str(&text).unwrap_or_default();
+                    ev.task = ev.task.map(|t| masker.mask(t));
+                    ev.play = ev.play.map(|t| masker.mask(t));
+                    events.push(ev);
+                }
                 Msg::Host(rh) => {
                     if let Some(&i) = index.get(&rh.host_id) {
                         let bytes = hosts[i].output_bytes;
@@ -856,18 +989,18 @@ async fn write_batches(
                     }
                 }
             }
-            if chunks.len() >= 500 {
+            if chunks.len() >= 500 || events.len() >= 500 {
                 break;
             }
         }
-        if chunks.is_empty() && changed.is_empty() {
+        if chunks.is_empty() && changed.is_empty() && events.is_empty() {
             continue;
         }
         let changed: Vec<&RunHost> = changed.iter().map(|&i| &hosts[i]).collect();
         // A busy database gets a few tries; output is never silently dropped on the first error.
         let mut tries = 0;
         loop {
-            match repo::store_batch(db.conn(), id, &chunks, &changed).await {
+            match repo::store_batch(db.conn(), id, &chunks, &events, &changed).await {
                 Ok(()) => break,
                 Err(e) if tries < 5 => {
                     tries += 1;
@@ -1226,6 +1359,87 @@ pub async fn output(
     Ok(repo::output(state.db.conn(), id, after, host, limit.clamp(1, 5_000)).await?)
 }
 
+/// A run's whole log as text, ANSI colour codes removed.
+pub async fn log_text(
+    state: &AppState,
+    _cap: Capability<perm::RunsRead>,
+    id: RunId,
+) -> ApiResult<String> {
+    repo::find(state.db.conn(), id)
+        .await
+        .map_err(super::not_found("run"))?;
+    let mut out = String::new();
+    let mut after = 0;
+    loop {
+        let chunks = repo::output(state.db.conn(), id, after, None, 5000).await?;
+        let Some(last) = chunks.last() else { break };
+        after = last.seq;
+        for c in &chunks {
+            out.push_str(&strip_ansi(&c.data));
+            if c.stream == "sys" && !c.data.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A playbook run's structured events after `after`.
+pub async fn events(
+    state: &AppState,
+    _cap: Capability<perm::RunsRead>,
+    id: RunId,
+    after: i64,
+    limit: u64,
+) -> ApiResult<Vec<repo::RunEvent>> {
+    repo::find(state.db.conn(), id)
+        .await
+        .map_err(super::not_found("run"))?;
+    Ok(repo::events(state.db.conn(), id, after, limit.clamp(1, 5000)).await?)
+}
+
+/// A run's artifacts.
+pub async fn artifacts(
+    state: &AppState,
+    _cap: Capability<perm::RunsRead>,
+    id: RunId,
+) -> ApiResult<Vec<repo::Artifact>> {
+    repo::find(state.db.conn(), id)
+        .await
+        .map_err(super::not_found("run"))?;
+    Ok(repo::artifacts(state.db.conn(), id).await?)
+}
+
+/// One artifact's content.
+pub async fn artifact(
+    state: &AppState,
+    _cap: Capability<perm::RunsRead>,
+    id: RunId,
+    name: &str,
+) -> ApiResult<Vec<u8>> {
+    repo::artifact(state.db.conn(), id, name)
+        .await
+        .map_err(super::not_found("artifact"))
+}
+
 /// Cancels a running run: open channels are closed, hosts not started are marked canceled.
 pub async fn cancel(
     state: &AppState,
@@ -1242,13 +1456,26 @@ pub async fn cancel(
             field: None,
         });
     }
-    let Some(live) = state.runs.get(id) else {
-        return Err(ApiError::Conflict {
-            message: "The run is not executing in this server".into(),
-            field: None,
-        });
-    };
-    live.cancel.send_replace(true);
+    let local = state.runs.get(id);
+    match itmgr_storage::repo::jobs::request_cancel(state.db.conn(), id).await? {
+        // Still queued: it never starts.
+        Some(false) => {
+            repo::end_open(state.db.conn(), id, RunStatus::Canceled, "canceled before it started")
+                .await?;
+        }
+        // Its worker sees the request with its next heartbeat; here, at once.
+        Some(true) => {}
+        None if local.is_some() => {}
+        None => {
+            return Err(ApiError::Conflict {
+                message: "The run is not executing anywhere".into(),
+                field: None,
+            });
+        }
+    }
+    if let Some(live) = local {
+        live.cancel.send_replace(true);
+    }
     Event::new(ctx, Some(cap.principal()), "run.cancel")
         .target("run", id, Some(&run.title))
         .write(state.db.conn())

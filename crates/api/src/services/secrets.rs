@@ -738,6 +738,25 @@ pub async fn resolve(
     Ok(value)
 }
 
+/// Decrypts a referenced secret's value for a queued run (the launch was authorised when it was
+/// queued) and stamps its use.
+pub(crate) async fn resolve_for_run(
+    state: &AppState,
+    reference: &SecretRef,
+) -> ApiResult<Zeroizing<String>> {
+    let secret = match reference {
+        SecretRef::Id(id) => repo::find_by_id(state.db.conn(), *id)
+            .await
+            .map_err(not_found("secret"))?,
+        SecretRef::Name(n) => repo::find_by_name(state.db.conn(), n)
+            .await?
+            .ok_or(ApiError::NotFound("secret"))?,
+    };
+    let value = decode(secret.kind, open(state, &secret)?)?;
+    repo::touch(state.db.conn(), secret.id).await?;
+    Ok(value.value)
+}
+
 /// The login material of an `ssh_credential` secret, with its key secret opened too, for a
 /// connection the system makes on a host's behalf (status checks, runs). Who may attach a
 /// credential to a host is checked when the host is saved; this only decrypts, in memory, and

@@ -47,6 +47,7 @@ pub struct TestApp {
     pub state: AppState,
     pg_database: Option<String>,
     _dir: tempfile::TempDir,
+    _stop: tokio::sync::watch::Sender<bool>,
 }
 
 impl TestApp {
@@ -84,9 +85,18 @@ impl TestApp {
             recordings_dir: Some(dir.path().join("recordings")),
             ..ApiConfig::default()
         };
+        config.automation.work_dir = dir.path().join("work");
+        config.automation.worker_concurrency = 8;
+        config.automation.cancel_grace = std::time::Duration::from_secs(3);
         tweak(&mut config);
+        // A worker concurrency of 0 means: no embedded worker (tests that run their own).
+        let embedded_worker = config.automation.worker_concurrency > 0;
         let state = AppState::new(db, config, &[7u8; 32]).await.unwrap();
         ensure_admin(&state, ADMIN_INITIAL).await.unwrap();
+        let (stop, stop_rx) = tokio::sync::watch::channel(false);
+        if embedded_worker {
+            itmgr_api::services::executor::start_worker(&state, stop_rx);
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         state.set_own_addresses(vec![addr]);
@@ -107,6 +117,7 @@ impl TestApp {
             state,
             pg_database,
             _dir: dir,
+            _stop: stop,
         }
     }
 

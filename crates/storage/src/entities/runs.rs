@@ -19,6 +19,9 @@ pub struct Model {
     pub started_at: Option<DateTimeUtc>,
     pub finished_at: Option<DateTimeUtc>,
     pub error: Option<String>,
+    pub playbook_id: Option<Uuid>,
+    pub playbook_version: Option<i32>,
+    pub exit_code: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,7 @@ mod m20261123_000005_host_legacy_ssh;
 mod m20261123_000006_terminal_recordings;
 mod m20261123_000007_host_terminal_recording;
 mod m20261123_000008_runs;
+mod m20261123_000009_automation;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_terminal_recordings::Migration),
             Box::new(m20261123_000007_host_terminal_recording::Migration),
             Box::new(m20261123_000008_runs::Migration),
+            Box::new(m20261123_000009_automation::Migration),
         ]
     }
 }

@@ -4,8 +4,11 @@
 pub mod audit;
 pub mod groups;
 pub mod hosts;
+pub mod jobs;
+pub mod playbooks;
 pub mod recordings;
 pub mod rule_sql;
+pub mod schedules;
 pub mod runs;
 pub mod secrets;
 pub mod sessions;

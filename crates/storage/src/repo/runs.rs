@@ -1,9 +1,11 @@
 //! Runs, their hosts and their output chunks.
 
-use crate::entities::{run_hosts, run_output, runs};
+use crate::entities::{jobs, run_artifacts, run_events, run_hosts, run_output, runs};
 use crate::{Page, PageRequest, Result, StorageError};
 use chrono::{DateTime, Utc};
-use itmgr_domain::{HostId, HostRunStatus, RunId, RunKind, RunStatus, RunTrigger, UserId};
+use itmgr_domain::{
+    HostId, HostRunStatus, PlaybookId, RunId, RunKind, RunStatus, RunTrigger, UserId,
+};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -32,6 +34,10 @@ pub struct Run {
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
     pub error: Option<String>,
+    /// The playbook a playbook run ran, and which version of its content.
+    pub playbook: Option<(PlaybookId, i32)>,
+    /// `ansible-playbook`'s exit status.
+    pub exit_code: Option<i32>,
 }
 
 /// One target host of a run, as it was at launch, and its result.
@@ -50,6 +56,8 @@ pub struct RunHost {
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
     pub output_bytes: i64,
+    /// Ansible's counts for the host (`ok`, `changed`, `failed`, `unreachable`, `skipped`, …).
+    pub stats: Option<serde_json::Value>,
 }
 
 /// A piece of output.
@@ -93,6 +101,10 @@ impl TryFrom<runs::Model> for Run {
             started_at: m.started_at,
             finished_at: m.finished_at,
             error: m.error,
+            playbook: m
+                .playbook_id
+                .map(|p| (PlaybookId::from_uuid(p), m.playbook_version.unwrap_or(0))),
+            exit_code: m.exit_code,
         })
     }
 }
@@ -116,6 +128,7 @@ impl TryFrom<run_hosts::Model> for RunHost {
             started_at: m.started_at,
             finished_at: m.finished_at,
             output_bytes: m.output_bytes,
+            stats: m.stats,
         })
     }
 }
@@ -131,6 +144,25 @@ fn stream_name(s: &str) -> &'static str {
 /// Stores a new run with its target snapshot, in one transaction.
 pub async fn insert(db: &sea_orm::DatabaseConnection, run: &Run, hosts: &[RunHost]) -> Result<()> {
     let txn = db.begin().await?;
+    insert_in(&txn, run, hosts).await?;
+    crate::commit(txn).await
+}
+
+/// Stores a new run with its target snapshot and queues its job, in one transaction.
+pub async fn insert_queued(
+    db: &sea_orm::DatabaseConnection,
+    run: &Run,
+    hosts: &[RunHost],
+    max_attempts: i32,
+    payload: Option<serde_json::Value>,
+) -> Result<()> {
+    let txn = db.begin().await?;
+    insert_in(&txn, run, hosts).await?;
+    super::jobs::enqueue(&txn, run.id, "runs", max_attempts, payload, Utc::now()).await?;
+    crate::commit(txn).await
+}
+
+async fn insert_in(txn: &sea_orm::DatabaseTransaction, run: &Run, hosts: &[RunHost]) -> Result<()> {
     runs::ActiveModel {
         id: Set(run.id.as_uuid()),
         kind: Set(run.kind.as_str().to_owned()),
@@ -147,8 +179,11 @@ pub async fn insert(db: &sea_orm::DatabaseConnection, run: &Run, hosts: &[RunHos
         started_at: Set(run.started_at),
         finished_at: Set(run.finished_at),
         error: Set(run.error.clone()),
+        playbook_id: Set(run.playbook.map(|p| p.0.as_uuid())),
+        playbook_version: Set(run.playbook.map(|p| p.1)),
+        exit_code: Set(run.exit_code),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     for batch in hosts.chunks(500) {
         run_hosts::Entity::insert_many(batch.iter().map(|h| run_hosts::ActiveModel {
@@ -165,11 +200,12 @@ pub async fn insert(db: &sea_orm::DatabaseConnection, run: &Run, hosts: &[RunHos
             started_at: Set(h.started_at),
             finished_at: Set(h.finished_at),
             output_bytes: Set(h.output_bytes),
+            stats: Set(h.stats.clone()),
         }))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     }
-    crate::commit(txn).await
+    Ok(())
 }
 
 /// Marks a run started.
@@ -215,6 +251,7 @@ pub async fn update_host(db: &impl ConnectionTrait, run: RunId, h: &RunHost) -> 
         .col_expr(run_hosts::Column::StartedAt, Expr::value(h.started_at))
         .col_expr(run_hosts::Column::FinishedAt, Expr::value(h.finished_at))
         .col_expr(run_hosts::Column::OutputBytes, Expr::value(h.output_bytes))
+        .col_expr(run_hosts::Column::Stats, Expr::value(h.stats.clone()))
         .filter(run_hosts::Column::RunId.eq(run.as_uuid()))
         .filter(run_hosts::Column::HostId.eq(h.host_id.as_uuid()))
         .exec(db)
@@ -244,10 +281,12 @@ pub async fn store_batch(
     db: &sea_orm::DatabaseConnection,
     run: RunId,
     chunks: &[Chunk],
+    events: &[RunEvent],
     hosts: &[&RunHost],
 ) -> Result<()> {
     let txn = db.begin().await?;
     append_output(&txn, run, chunks).await?;
+    append_events(&txn, run, events).await?;
     for h in hosts {
         update_host(&txn, run, h).await?;
     }
@@ -316,6 +355,8 @@ pub struct RunFilter {
     pub q: Option<String>,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
+    pub playbook: Option<PlaybookId>,
+    pub triggers: Vec<RunTrigger>,
 }
 
 /// Runs, newest first.
@@ -330,6 +371,12 @@ pub async fn list(
     }
     if !f.statuses.is_empty() {
         cond = cond.add(runs::Column::Status.is_in(f.statuses.iter().map(|k| k.as_str())));
+    }
+    if !f.triggers.is_empty() {
+        cond = cond.add(runs::Column::Trigger.is_in(f.triggers.iter().map(|k| k.as_str())));
+    }
+    if let Some(p) = f.playbook {
+        cond = cond.add(runs::Column::PlaybookId.eq(p.as_uuid()));
     }
     if let Some(u) = f.created_by {
         cond = cond.add(runs::Column::CreatedBy.eq(u.as_uuid()));
@@ -368,14 +415,23 @@ pub async fn list(
     })
 }
 
-/// Runs left queued or running by an executor that is gone (this process restarted): marked
-/// `lost`, their unfinished hosts `canceled`. Returns how many.
+/// Runs executed in-process (without a queued job, e.g. key rotations) left queued or running by
+/// a process that is gone: marked `lost`, their unfinished hosts `canceled`. Returns how many.
+/// Queued runs keep their jobs; running ones are reaped when their lease expires.
 pub async fn mark_abandoned_lost(db: &impl ConnectionTrait) -> Result<u64> {
     let open: Vec<uuid::Uuid> = runs::Entity::find()
         .select_only()
         .column(runs::Column::Id)
         .filter(
             runs::Column::Status.is_in([RunStatus::Queued.as_str(), RunStatus::Running.as_str()]),
+        )
+        .filter(
+            runs::Column::Id.not_in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(jobs::Column::RunId)
+                    .from(jobs::Entity)
+                    .to_owned(),
+            ),
         )
         .into_tuple()
         .all(db)
@@ -407,4 +463,303 @@ pub async fn mark_abandoned_lost(db: &impl ConnectionTrait) -> Result<u64> {
         .exec(db)
         .await?;
     Ok(r.rows_affected)
+}
+
+/// Marks one open run `lost` (its worker vanished), its unfinished hosts `canceled`.
+pub async fn mark_lost(db: &impl ConnectionTrait, id: RunId, error: &str) -> Result<()> {
+    end_open(db, id, RunStatus::Lost, error).await
+}
+
+/// Ends an open run with `status` (a canceled queued run, a lost one), its unfinished hosts
+/// `canceled`. A run already over is left alone.
+pub async fn end_open(
+    db: &impl ConnectionTrait,
+    id: RunId,
+    status: RunStatus,
+    error: &str,
+) -> Result<()> {
+    run_hosts::Entity::update_many()
+        .col_expr(
+            run_hosts::Column::Status,
+            Expr::value(HostRunStatus::Canceled.as_str()),
+        )
+        .filter(run_hosts::Column::RunId.eq(id.as_uuid()))
+        .filter(run_hosts::Column::Status.is_in([
+            HostRunStatus::Pending.as_str(),
+            HostRunStatus::Running.as_str(),
+        ]))
+        .exec(db)
+        .await?;
+    runs::Entity::update_many()
+        .col_expr(runs::Column::Status, Expr::value(status.as_str()))
+        .col_expr(runs::Column::FinishedAt, Expr::value(Utc::now()))
+        .col_expr(runs::Column::Error, Expr::value(error.to_owned()))
+        .filter(runs::Column::Id.eq(id.as_uuid()))
+        .filter(
+            runs::Column::Status.is_in([RunStatus::Queued.as_str(), RunStatus::Running.as_str()]),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Marks a queued run running, unless it is a run of a playbook that does not allow parallel
+/// runs and another run of it is running. Returns whether it started. The playbook row is
+/// locked for the check so two workers never both start one.
+pub async fn start_exclusive(
+    db: &sea_orm::DatabaseConnection,
+    id: RunId,
+    exclusive_playbook: Option<PlaybookId>,
+) -> Result<bool> {
+    let txn = db.begin().await?;
+    if let Some(p) = exclusive_playbook {
+        let mut lock = sea_orm::sea_query::Query::select();
+        lock.column(crate::entities::playbooks::Column::Id)
+            .from(crate::entities::playbooks::Entity)
+            .and_where(crate::entities::playbooks::Column::Id.eq(p.as_uuid()));
+        if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+            lock.lock(sea_orm::sea_query::LockType::Update);
+            txn.query_all(&lock).await?;
+        } else {
+            // SQLite: an immediate write takes the database lock for this transaction.
+            crate::entities::playbooks::Entity::update_many()
+                .col_expr(
+                    crate::entities::playbooks::Column::Id,
+                    Expr::col(crate::entities::playbooks::Column::Id),
+                )
+                .filter(crate::entities::playbooks::Column::Id.eq(p.as_uuid()))
+                .exec(&txn)
+                .await?;
+        }
+        let busy = runs::Entity::find()
+            .filter(runs::Column::PlaybookId.eq(p.as_uuid()))
+            .filter(runs::Column::Status.eq(RunStatus::Running.as_str()))
+            .filter(runs::Column::Id.ne(id.as_uuid()))
+            .count(&txn)
+            .await?;
+        if busy > 0 {
+            crate::commit(txn).await?;
+            return Ok(false);
+        }
+    }
+    let r = runs::Entity::update_many()
+        .col_expr(
+            runs::Column::Status,
+            Expr::value(RunStatus::Running.as_str()),
+        )
+        .col_expr(runs::Column::StartedAt, Expr::value(Utc::now()))
+        .filter(runs::Column::Id.eq(id.as_uuid()))
+        .filter(runs::Column::Status.is_in([RunStatus::Queued.as_str(), RunStatus::Running.as_str()]))
+        .exec(&txn)
+        .await?;
+    crate::commit(txn).await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Records `ansible-playbook`'s exit status.
+pub async fn set_exit_code(db: &impl ConnectionTrait, id: RunId, code: Option<i32>) -> Result<()> {
+    runs::Entity::update_many()
+        .col_expr(runs::Column::ExitCode, Expr::value(code))
+        .filter(runs::Column::Id.eq(id.as_uuid()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// One structured event of a playbook run (from the callback plugin).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RunEvent {
+    pub seq: i64,
+    /// `playbook_on_play_start`, `runner_on_ok`, `playbook_on_stats`, …
+    pub event: String,
+    pub host: Option<String>,
+    pub play: Option<String>,
+    pub task: Option<String>,
+    /// The event's fields (already masked).
+    pub data: serde_json::Value,
+    pub at: DateTime<Utc>,
+}
+
+/// Appends events (already numbered).
+pub async fn append_events(db: &impl ConnectionTrait, run: RunId, events: &[RunEvent]) -> Result<()> {
+    for batch in events.chunks(200) {
+        run_events::Entity::insert_many(batch.iter().map(|e| run_events::ActiveModel {
+            run_id: Set(run.as_uuid()),
+            seq: Set(e.seq),
+            event: Set(e.event.clone()),
+            host: Set(e.host.clone()),
+            play: Set(e.play.clone()),
+            task: Set(e.task.clone()),
+            data: Set(e.data.clone()),
+            at: Set(e.at),
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Events after `after`, in order.
+pub async fn events(
+    db: &impl ConnectionTrait,
+    run: RunId,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<RunEvent>> {
+    Ok(run_events::Entity::find()
+        .filter(run_events::Column::RunId.eq(run.as_uuid()))
+        .filter(run_events::Column::Seq.gt(after))
+        .order_by_asc(run_events::Column::Seq)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| RunEvent {
+            seq: m.seq,
+            event: m.event,
+            host: m.host,
+            play: m.play,
+            task: m.task,
+            data: m.data,
+            at: m.at,
+        })
+        .collect())
+}
+
+/// A file a run left in its artifacts directory.
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    pub name: String,
+    pub size: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Stores an artifact.
+pub async fn put_artifact(db: &impl ConnectionTrait, run: RunId, name: &str, content: Vec<u8>) -> Result<()> {
+    run_artifacts::ActiveModel {
+        run_id: Set(run.as_uuid()),
+        name: Set(name.to_owned()),
+        size: Set(content.len() as i64),
+        content: Set(content),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// A run's artifacts, by name.
+pub async fn artifacts(db: &impl ConnectionTrait, run: RunId) -> Result<Vec<Artifact>> {
+    let rows: Vec<(String, i64, DateTime<Utc>)> = run_artifacts::Entity::find()
+        .select_only()
+        .column(run_artifacts::Column::Name)
+        .column(run_artifacts::Column::Size)
+        .column(run_artifacts::Column::CreatedAt)
+        .filter(run_artifacts::Column::RunId.eq(run.as_uuid()))
+        .order_by_asc(run_artifacts::Column::Name)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, size, created_at)| Artifact {
+            name,
+            size,
+            created_at,
+        })
+        .collect())
+}
+
+/// One artifact's content.
+pub async fn artifact(db: &impl ConnectionTrait, run: RunId, name: &str) -> Result<Vec<u8>> {
+    Ok(run_artifacts::Entity::find_by_id((run.as_uuid(), name.to_owned()))
+        .one(db)
+        .await?
+        .ok_or(StorageError::NotFound)?
+        .content)
+}
+
+/// Deletes runs (with their hosts, output, events, artifacts and jobs) finished before `before`,
+/// and for each playbook all but its newest `keep_per_playbook` runs. Returns how many.
+pub async fn delete_old(
+    db: &sea_orm::DatabaseConnection,
+    before: Option<DateTime<Utc>>,
+    keep_per_playbook: Option<u64>,
+) -> Result<u64> {
+    let mut doomed: Vec<uuid::Uuid> = Vec::new();
+    if let Some(t) = before {
+        doomed.extend(
+            runs::Entity::find()
+                .select_only()
+                .column(runs::Column::Id)
+                .filter(runs::Column::FinishedAt.lt(t))
+                .into_tuple::<uuid::Uuid>()
+                .all(db)
+                .await?,
+        );
+    }
+    if let Some(keep) = keep_per_playbook {
+        let playbooks: Vec<Option<uuid::Uuid>> = runs::Entity::find()
+            .select_only()
+            .column(runs::Column::PlaybookId)
+            .filter(runs::Column::PlaybookId.is_not_null())
+            .distinct()
+            .into_tuple()
+            .all(db)
+            .await?;
+        for p in playbooks.into_iter().flatten() {
+            doomed.extend(
+                runs::Entity::find()
+                    .select_only()
+                    .column(runs::Column::Id)
+                    .filter(runs::Column::PlaybookId.eq(p))
+                    .filter(runs::Column::FinishedAt.is_not_null())
+                    .order_by_desc(runs::Column::QueuedAt)
+                    .offset(keep)
+                    .into_tuple::<uuid::Uuid>()
+                    .all(db)
+                    .await?,
+            );
+        }
+    }
+    doomed.sort();
+    doomed.dedup();
+    for batch in doomed.chunks(500) {
+        let txn = db.begin().await?;
+        let ids = batch.to_vec();
+        run_events::Entity::delete_many()
+            .filter(run_events::Column::RunId.is_in(ids.clone()))
+            .exec(&txn)
+            .await?;
+        run_artifacts::Entity::delete_many()
+            .filter(run_artifacts::Column::RunId.is_in(ids.clone()))
+            .exec(&txn)
+            .await?;
+        jobs::Entity::delete_many()
+            .filter(jobs::Column::RunId.is_in(ids.clone()))
+            .exec(&txn)
+            .await?;
+        // Hosts and output go with the run (ON DELETE CASCADE).
+        runs::Entity::delete_many()
+            .filter(runs::Column::Id.is_in(ids))
+            .exec(&txn)
+            .await?;
+        crate::commit(txn).await?;
+    }
+    Ok(doomed.len() as u64)
+}
+
+/// Puts a run that failed to start back to `queued` (its job is retried).
+pub async fn requeue(db: &impl ConnectionTrait, id: RunId) -> Result<()> {
+    runs::Entity::update_many()
+        .col_expr(runs::Column::Status, Expr::value(RunStatus::Queued.as_str()))
+        .col_expr(
+            runs::Column::StartedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(runs::Column::Id.eq(id.as_uuid()))
+        .filter(runs::Column::Status.eq(RunStatus::Running.as_str()))
+        .exec(db)
+        .await?;
+    Ok(())
 }

@@ -548,6 +548,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/playbooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Playbooks by name, with their latest run. */
+        get: operations["list_playbooks"];
+        put?: never;
+        /** Creates a playbook: its YAML is checked as YAML and as a playbook's shape. */
+        post: operations["create_playbook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playbooks/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks a playbook's YAML as the save would (for live feedback in the editor). */
+        post: operations["validate_playbook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playbooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A playbook with its current content. */
+        get: operations["get_playbook"];
+        /** Saves a playbook; changed content or files become a new version. */
+        put: operations["update_playbook"];
+        post?: never;
+        /** Deletes a playbook with its versions and schedules (its runs stay in the history). */
+        delete: operations["delete_playbook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playbooks/{id}/launch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Launches a playbook: the run is queued for a worker (202; follow `/runs/{id}/events`). */
+        post: operations["launch_playbook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playbooks/{id}/launch/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolves a launch (targets, survey, variables, options) without starting it. */
+        post: operations["preview_launch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playbooks/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A playbook's content versions, newest first. */
+        get: operations["list_playbook_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playbooks/{id}/versions/{version}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Makes an old version's content current again (saved as a new version). */
+        post: operations["restore_playbook_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ready": {
         parameters: {
             query?: never;
@@ -677,6 +799,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runs/{id}/artifacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The files a playbook run wrote to its artifacts directory (`itmgr_artifacts_dir`). */
+        get: operations["list_run_artifacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/artifacts/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Downloads one artifact. */
+        get: operations["download_run_artifact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runs/{id}/cancel": {
         parameters: {
             query?: never;
@@ -715,6 +871,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runs/{id}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run's log from sequence number `from` on (the same chunks as `/output`). */
+        get: operations["get_run_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/log.txt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run's whole log as plain text (ANSI colours removed), for download. */
+        get: operations["download_run_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runs/{id}/output": {
         parameters: {
             query?: never;
@@ -744,6 +934,76 @@ export interface paths {
         /** Runs a finished run again with the same parameters. */
         post: operations["rerun_run"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A playbook run's per-task, per-host events (from the bundled callback plugin). */
+        get: operations["get_run_tasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Schedules by name with their next 5 fire times. */
+        get: operations["list_schedules"];
+        put?: never;
+        /** Creates a schedule. */
+        post: operations["create_schedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Describes a cron expression or interval and lists its next 5 fire times. */
+        post: operations["preview_schedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Saves a schedule (enable/disable by saving `enabled`). */
+        put: operations["update_schedule"];
+        post?: never;
+        /** Deletes a schedule. */
+        delete: operations["delete_schedule"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1136,6 +1396,15 @@ export interface components {
              * @description Rows matching the filter in all.
              */
             total: number;
+        };
+        /** @description A file a run left. */
+        ArtifactInfo: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description Relative path. */
+            name: string;
+            /** Format: int64 */
+            size: number;
         };
         /** @description One audited action. */
         AuditEvent: {
@@ -1697,6 +1966,57 @@ export interface components {
             /** @description Whose `authorized_keys` (default: the login user; another user goes through sudo). */
             user?: string | null;
         };
+        /** @description The latest run of a playbook. */
+        LastRun: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            queued_at: string;
+            /** @example succeeded */
+            status: string;
+        };
+        /** @description Exactly what a launch would run. */
+        LaunchPreview: {
+            /** @description The command line (paths and secrets left out). */
+            command: string;
+            dry_run: boolean;
+            /** @description Up to 100 hosts, by name. */
+            hosts: components["schemas"]["ResolvedHost"][];
+            options: components["schemas"]["PlaybookOptions"];
+            playbook: string;
+            /** Format: int64 */
+            total_hosts: number;
+            /** @description Variables and survey answers; secret values shown as `***` or as their reference. */
+            variables: Record<string, never>;
+            /** Format: int32 */
+            version: number;
+            /**
+             * Format: int64
+             * @description Hosts without a credential (they would fail).
+             */
+            without_credential: number;
+            /**
+             * Format: int64
+             * @description Hosts whose SSH host key is not on record (they would be unreachable).
+             */
+            without_host_key: number;
+        };
+        /** @description A launch: everything optional overrides the playbook's defaults. */
+        LaunchRequest: {
+            /**
+             * @description `--check --diff`: change nothing, show what would change.
+             * @default false
+             */
+            dry_run: boolean;
+            /** @default null */
+            options: null | components["schemas"]["PlaybookOptions"];
+            /** @description Survey answers by question name. */
+            survey?: Record<string, never>;
+            /** @default null */
+            targets: null | components["schemas"]["TargetSpec"];
+            /** @description Variable overrides by name (values may contain `{{ secret:NAME }}`). */
+            variables?: Record<string, never>;
+        };
         /** @description Credentials. */
         LoginRequest: {
             password: string;
@@ -1799,6 +2119,156 @@ export interface components {
             seq: number;
             /** @description `out`, `err` or `sys` (a message from IT Manager, e.g. why a host failed). */
             stream: string;
+        };
+        /** @description A playbook with its current content. */
+        Playbook: {
+            allow_parallel: boolean;
+            /** @description The current version's YAML. */
+            content: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int32 */
+            current_version: number;
+            defaults: components["schemas"]["PlaybookDefaults"];
+            description: string;
+            files: components["schemas"]["PlaybookFile"][];
+            /** Format: uuid */
+            id: string;
+            last_run?: null | components["schemas"]["LastRun"];
+            name: string;
+            retry_infrastructure: boolean;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description What a launch uses unless it overrides it. */
+        PlaybookDefaults: {
+            /**
+             * @default {
+             *       "check": false,
+             *       "diff": false,
+             *       "forks": 20,
+             *       "limit": null,
+             *       "skip_tags": [],
+             *       "tags": [],
+             *       "timeout_seconds": 3600,
+             *       "verbosity": 0
+             *     }
+             */
+            options: components["schemas"]["PlaybookOptions"];
+            /** @default [] */
+            survey: components["schemas"]["SurveyQuestion"][];
+            /**
+             * @default {
+             *       "groups": [],
+             *       "hosts": [],
+             *       "rule": null
+             *     }
+             */
+            targets: components["schemas"]["TargetSpec"];
+            /** @default [] */
+            variables: components["schemas"]["Variable"][];
+        };
+        /** @description An extra file shipped with a playbook. */
+        PlaybookFile: {
+            content: string;
+            /** @description Relative path, e.g. `templates/motd.j2` or `requirements.yml`. */
+            path: string;
+        };
+        /** @description A playbook to create or save. */
+        PlaybookInput: {
+            /** @description Runs of this playbook may overlap (default true). */
+            allow_parallel?: boolean;
+            /** @description The playbook's YAML. */
+            content: string;
+            defaults?: components["schemas"]["PlaybookDefaults"];
+            description?: string;
+            files?: components["schemas"]["PlaybookFile"][];
+            name: string;
+            /** @description Retry after an infrastructure failure even once the playbook started changing hosts. */
+            retry_infrastructure?: boolean;
+        };
+        /** @description `ansible-playbook` options. */
+        PlaybookOptions: {
+            /**
+             * @description `--check`: report what would change, change nothing.
+             * @default false
+             */
+            check: boolean;
+            /**
+             * @description `--diff`.
+             * @default false
+             */
+            diff: boolean;
+            /**
+             * Format: int32
+             * @description 1–500.
+             * @default 20
+             */
+            forks: number;
+            /**
+             * @description `--limit`, a pattern within the targets.
+             * @default null
+             */
+            limit: string | null;
+            /** @default [] */
+            skip_tags: string[];
+            /** @default [] */
+            tags: string[];
+            /**
+             * Format: int32
+             * @description Time limit of the whole run, 10–86400 s.
+             * @default 3600
+             */
+            timeout_seconds: number;
+            /**
+             * Format: int32
+             * @description 0–4.
+             * @default 0
+             */
+            verbosity: number;
+        };
+        /** @description One page of results and the total. */
+        PlaybookPage: {
+            /** @description The rows. */
+            items: components["schemas"]["PlaybookSummary"][];
+            /**
+             * Format: int64
+             * @description The page size used.
+             */
+            limit: number;
+            /**
+             * Format: int64
+             * @description Rows skipped.
+             */
+            offset: number;
+            /**
+             * Format: int64
+             * @description Rows matching the filter in all.
+             */
+            total: number;
+        };
+        /** @description A playbook in a list. */
+        PlaybookSummary: {
+            allow_parallel: boolean;
+            /** Format: int32 */
+            current_version: number;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            last_run?: null | components["schemas"]["LastRun"];
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description One version of a playbook's content. */
+        PlaybookVersion: {
+            content: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by_name: string;
+            files: components["schemas"]["PlaybookFile"][];
+            /** Format: int32 */
+            version: number;
         };
         /** @description An unsaved rule to evaluate. */
         PreviewRequest: {
@@ -1968,6 +2438,11 @@ export interface components {
              */
             duration_ms?: number | null;
             error?: string | null;
+            /**
+             * Format: int32
+             * @description For playbook runs: `ansible-playbook`'s exit status.
+             */
+            exit_code?: number | null;
             /** Format: date-time */
             finished_at?: string | null;
             /** Format: uuid */
@@ -1976,6 +2451,13 @@ export interface components {
             kind: string;
             /** @description What runs and how (`action`, `options`); never secrets. */
             parameters: Record<string, never>;
+            /**
+             * Format: uuid
+             * @description For playbook runs: the playbook and the version of its content that ran.
+             */
+            playbook_id?: string | null;
+            /** Format: int32 */
+            playbook_version?: number | null;
             /** Format: date-time */
             queued_at: string;
             /**
@@ -2021,6 +2503,11 @@ export interface components {
             result?: string | null;
             /** Format: date-time */
             started_at?: string | null;
+            /**
+             * @description For playbook runs: Ansible's counts (`ok`, `changed`, `failed`, `unreachable`,
+             *     `skipped`, `rescued`, `ignored`).
+             */
+            stats?: Record<string, never> | null;
             /** @example succeeded */
             status: string;
         };
@@ -2091,6 +2578,80 @@ export interface components {
              * @default 0
              */
             unreachable: number;
+        };
+        /** @description A schedule with its upcoming fire times. */
+        Schedule: {
+            /** Format: date-time */
+            created_at: string;
+            cron?: string | null;
+            /** @description e.g. "At 02:30 on Monday through Friday (Europe/Paris)". */
+            description: string;
+            enabled: boolean;
+            /** Format: date-time */
+            ends_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: int64 */
+            interval_seconds?: number | null;
+            /** Format: date-time */
+            last_fired_at?: string | null;
+            /** Format: uuid */
+            last_run_id?: string | null;
+            missed: string;
+            name: string;
+            /** @description The next 5 fire times. */
+            next: string[];
+            overlap: string;
+            overrides: components["schemas"]["ScheduleOverrides"];
+            /** Format: uuid */
+            playbook_id: string;
+            timezone: string;
+        };
+        /** @description A schedule to create or save. */
+        ScheduleInput: {
+            /** @description A 5-field cron expression (`30 2 * * 1-5`); or use `interval_seconds`. */
+            cron?: string | null;
+            enabled?: boolean;
+            /**
+             * Format: date-time
+             * @description No launches after this.
+             */
+            ends_at?: string | null;
+            /**
+             * Format: int64
+             * @description A fixed interval (at least 60 s).
+             */
+            interval_seconds?: number | null;
+            /** @description `run_once` (default) or `skip` for slots missed while no server was up. */
+            missed?: string;
+            name: string;
+            /** @description `skip` (default) or `queue` when the previous run is still going. */
+            overlap?: string;
+            overrides?: components["schemas"]["ScheduleOverrides"];
+            /** Format: uuid */
+            playbook_id: string;
+            /** @description IANA time zone of the cron expression (default `UTC`). */
+            timezone?: string;
+        };
+        /** @description What a schedule's launches override. */
+        ScheduleOverrides: {
+            /** @description Answers to the playbook's survey (secret questions cannot be scheduled). */
+            survey?: Record<string, never>;
+            /** @default null */
+            targets: null | components["schemas"]["TargetSpec"];
+            variables?: Record<string, never>;
+        };
+        /** @description A timing, described, with its next fire times. */
+        SchedulePreview: {
+            description: string;
+            next: string[];
+        };
+        /** @description A timing to describe. */
+        SchedulePreviewRequest: {
+            cron?: string | null;
+            /** Format: int64 */
+            interval_seconds?: number | null;
+            timezone?: string | null;
         };
         /** @description A script to upload and run. */
         ScriptInput: {
@@ -2273,6 +2834,17 @@ export interface components {
              */
             version: number;
         };
+        /** @description A question asked at launch. */
+        SurveyQuestion: {
+            /** @description For `choice`. */
+            choices?: string[];
+            default?: Record<string, never> | null;
+            label: string;
+            /** @description The variable it sets. */
+            name: string;
+            required?: boolean;
+            type: components["schemas"]["VarType"];
+        };
         /** @description A tag key and its common values. */
         TagHint: {
             key: string;
@@ -2289,6 +2861,23 @@ export interface components {
             hosts?: string[];
             /** @description A rule such as `tags.env == "prod" AND os == "linux"`. */
             rule?: string | null;
+        };
+        /** @description One structured event of a playbook run. */
+        TaskEvent: {
+            /** Format: date-time */
+            at: string;
+            /** @description `changed`, `msg`, `rc`, `duration_ms`, `action`, … (secrets masked). */
+            data: Record<string, never>;
+            /**
+             * @description `playbook_on_play_start`, `playbook_on_task_start`, `runner_on_ok`, `runner_on_failed`,
+             *     `runner_on_unreachable`, `runner_on_skipped`, `playbook_on_stats`.
+             */
+            event: string;
+            host?: string | null;
+            play?: string | null;
+            /** Format: int64 */
+            seq: number;
+            task?: string | null;
         };
         /**
          * @description Whether a host's terminal sessions are recorded.
@@ -2443,6 +3032,28 @@ export interface components {
              * @description Rows matching the filter in all.
              */
             total: number;
+        };
+        /** @description Text to check. */
+        ValidateRequest: {
+            content: string;
+        };
+        /** @description Whether text is a playbook. */
+        ValidateResult: {
+            /** @description 1-based line of the problem, when known. */
+            line?: number | null;
+            message?: string | null;
+            valid: boolean;
+        };
+        /**
+         * @description The type of a variable or survey answer.
+         * @enum {string}
+         */
+        VarType: "string" | "number" | "boolean" | "choice" | "secret";
+        /** @description A playbook variable (`value` may contain `{{ secret:NAME }}`). */
+        Variable: {
+            name: string;
+            type: components["schemas"]["VarType"];
+            value: Record<string, never>;
         };
     };
     responses: never;
@@ -3733,6 +4344,338 @@ export interface operations {
             };
         };
     };
+    list_playbooks: {
+        parameters: {
+            query?: {
+                /** @description Text in the name or description. */
+                q?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaybookPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_playbook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlaybookInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Playbook"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    validate_playbook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValidateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidateResult"];
+                };
+            };
+        };
+    };
+    get_playbook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Playbook"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_playbook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlaybookInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Playbook"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_playbook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    launch_playbook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LaunchRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preview_launch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LaunchRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LaunchPreview"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_playbook_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaybookVersion"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    restore_playbook_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Playbook"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_ready: {
         parameters: {
             query?: never;
@@ -3763,7 +4706,10 @@ export interface operations {
     list_runs: {
         parameters: {
             query?: {
-                /** @description Comma-separated kinds (`command`, `script`, `key_deploy`, `key_remove`). */
+                /**
+                 * @description Comma-separated kinds (`command`, `script`, `key_deploy`, `key_remove`, `key_rotate`,
+                 *     `playbook`).
+                 */
                 kind?: string;
                 /** @description Comma-separated statuses. */
                 status?: string;
@@ -3775,6 +4721,10 @@ export interface operations {
                 q?: string;
                 since?: string;
                 until?: string;
+                /** @description Runs of this playbook. */
+                playbook?: string;
+                /** @description Comma-separated triggers (`user`, `api_token`, `rerun`, `schedule`). */
+                trigger?: string;
                 limit?: number;
                 offset?: number;
             };
@@ -3979,6 +4929,66 @@ export interface operations {
             };
         };
     };
+    list_run_artifacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArtifactInfo"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download_run_artifact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     cancel_run: {
         parameters: {
             query?: never;
@@ -4040,6 +5050,70 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": components["schemas"]["OutputChunk"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_run_log: {
+        parameters: {
+            query?: {
+                /** @description The first sequence number wanted (default 1: from the start). */
+                from?: number;
+                /** @description At most this many chunks (1–5000, default 1000). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutputChunk"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download_run_log: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": unknown;
                 };
             };
             404: {
@@ -4120,6 +5194,192 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_run_tasks: {
+        parameters: {
+            query?: {
+                /** @description Events after this sequence number. */
+                after?: number;
+                /** @description At most this many (1–5000, default 1000). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskEvent"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_schedules: {
+        parameters: {
+            query?: {
+                /** @description One playbook's schedules. */
+                playbook?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"][];
+                };
+            };
+        };
+    };
+    create_schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preview_schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchedulePreviewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulePreview"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
