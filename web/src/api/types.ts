@@ -116,6 +116,33 @@ export type CommandRequest = JsonOf<NonNullable<paths['/api/v1/runs/commands']['
 export type KeyRequest = JsonOf<NonNullable<paths['/api/v1/runs/ssh-keys']['post']['requestBody']>>;
 export type RerunBody = JsonOf<NonNullable<paths['/api/v1/runs/{id}/rerun']['post']['requestBody']>>;
 
+export type Playbook = Schemas['Playbook'];
+export type PlaybookSummary = Schemas['PlaybookSummary'];
+export type PlaybookPage = Schemas['PlaybookPage'];
+export type PlaybookInput = Schemas['PlaybookInput'];
+export type PlaybookVersion = Schemas['PlaybookVersion'];
+export type PlaybookOptions = Schemas['PlaybookOptions'];
+export type PlaybookDefaults = Schemas['PlaybookDefaults'];
+export type PlaybookFile = Schemas['PlaybookFile'];
+export type SurveyQuestion = Schemas['SurveyQuestion'];
+export type Variable = Schemas['Variable'];
+export type VarType = Schemas['VarType'];
+export type LastRun = Schemas['LastRun'];
+export type LaunchRequest = Schemas['LaunchRequest'];
+export type LaunchPreview = Schemas['LaunchPreview'];
+export type ValidateResult = Schemas['ValidateResult'];
+export type Schedule = Schemas['Schedule'];
+export type ScheduleInput = Schemas['ScheduleInput'];
+export type ScheduleOverrides = Schemas['ScheduleOverrides'];
+export type SchedulePreview = Schemas['SchedulePreview'];
+export type SchedulePreviewRequest = Schemas['SchedulePreviewRequest'];
+export type TaskEvent = Schemas['TaskEvent'];
+export type ArtifactInfo = Schemas['ArtifactInfo'];
+export type PlaybooksQuery = NonNullable<paths['/api/v1/playbooks']['get']['parameters']['query']>;
+export type SchedulesQuery = NonNullable<paths['/api/v1/schedules']['get']['parameters']['query']>;
+export type RunLogQuery = NonNullable<paths['/api/v1/runs/{id}/log']['get']['parameters']['query']>;
+export type RunTasksQuery = NonNullable<paths['/api/v1/runs/{id}/tasks']['get']['parameters']['query']>;
+
 /** Every kind of secret, in the order the UI offers them. */
 export const SECRET_KINDS = ['password', 'token', 'text', 'ssh_key', 'ssh_credential', 'file'] as const satisfies readonly SecretKind[];
 
@@ -144,11 +171,18 @@ export const HOST_SORT_FIELDS = [
 ] as const satisfies readonly HostSortField[];
 
 /** Run kinds and statuses as the server spells them (the schema types them as plain strings). */
-export const RUN_KINDS = ['command', 'script', 'key_deploy', 'key_remove', 'key_rotate'] as const;
+export const RUN_KINDS = ['command', 'script', 'key_deploy', 'key_remove', 'key_rotate', 'playbook'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled', 'timed_out', 'lost'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const HOST_RUN_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'unreachable', 'timed_out', 'canceled', 'skipped'] as const;
 export type HostRunStatus = (typeof HOST_RUN_STATUSES)[number];
 export const SCRIPT_INTERPRETERS = ['bash', 'sh', 'python'] as const;
+/** How runs were started (the runs list's `trigger` filter). */
+export const RUN_TRIGGERS = ['user', 'api_token', 'rerun', 'schedule'] as const;
+export const VAR_TYPES = ['string', 'number', 'boolean', 'secret'] as const satisfies readonly VarType[];
+export const SURVEY_TYPES = ['string', 'number', 'choice', 'boolean', 'secret'] as const satisfies readonly VarType[];
+/** Schedule policies as the server spells them (the schema types them as plain strings). */
+export const SCHEDULE_OVERLAPS = ['skip', 'queue'] as const;
+export const SCHEDULE_MISSED = ['run_once', 'skip'] as const;
 export const KEY_ACTIONS = ['deploy', 'remove'] as const satisfies readonly KeyAction[];

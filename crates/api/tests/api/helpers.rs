@@ -46,6 +46,7 @@ pub struct TestApp {
     pub client: Client,
     pub state: AppState,
     pg_database: Option<String>,
+    url: String,
     _dir: tempfile::TempDir,
     _stop: tokio::sync::watch::Sender<bool>,
 }
@@ -116,6 +117,7 @@ impl TestApp {
             client: browser(),
             state,
             pg_database,
+            url: url.clone(),
             _dir: dir,
             _stop: stop,
         }
@@ -153,6 +155,11 @@ impl TestApp {
             req = req.json(&b);
         }
         req.send().await.unwrap()
+    }
+
+    /// The database this app uses (for a second server on it).
+    pub fn database_url(&self) -> String {
+        self.url.clone()
     }
 
     pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {

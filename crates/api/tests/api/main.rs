@@ -3,6 +3,7 @@
 mod helpers;
 
 mod auth;
+mod automation;
 mod groups;
 mod hosts;
 mod rbac;
