@@ -146,8 +146,14 @@ pub fn router(state: AppState) -> Router {
         .route("/runs/{id}/log.txt", get(runs::download_run_log))
         .route("/runs/{id}/tasks", get(runs::get_run_tasks))
         .route("/runs/{id}/artifacts", get(runs::list_run_artifacts))
-        .route("/runs/{id}/artifacts/{*name}", get(runs::download_run_artifact))
-        .route("/playbooks", get(playbooks::list_playbooks).post(playbooks::create_playbook))
+        .route(
+            "/runs/{id}/artifacts/{*name}",
+            get(runs::download_run_artifact),
+        )
+        .route(
+            "/playbooks",
+            get(playbooks::list_playbooks).post(playbooks::create_playbook),
+        )
         .route("/playbooks/validate", post(playbooks::validate_playbook))
         .route(
             "/playbooks/{id}",
@@ -155,14 +161,23 @@ pub fn router(state: AppState) -> Router {
                 .put(playbooks::update_playbook)
                 .delete(playbooks::delete_playbook),
         )
-        .route("/playbooks/{id}/versions", get(playbooks::list_playbook_versions))
+        .route(
+            "/playbooks/{id}/versions",
+            get(playbooks::list_playbook_versions),
+        )
         .route(
             "/playbooks/{id}/versions/{version}/restore",
             post(playbooks::restore_playbook_version),
         )
         .route("/playbooks/{id}/launch", post(playbooks::launch_playbook))
-        .route("/playbooks/{id}/launch/preview", post(playbooks::preview_launch))
-        .route("/schedules", get(playbooks::list_schedules).post(playbooks::create_schedule))
+        .route(
+            "/playbooks/{id}/launch/preview",
+            post(playbooks::preview_launch),
+        )
+        .route(
+            "/schedules",
+            get(playbooks::list_schedules).post(playbooks::create_schedule),
+        )
         .route("/schedules/preview", post(playbooks::preview_schedule))
         .route(
             "/schedules/{id}",

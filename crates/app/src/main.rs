@@ -190,8 +190,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if config.embedded_worker {
         tokio::spawn(maintenance(state.clone()));
         tokio::spawn(itmgr_api::services::checks::run_periodic(state.clone()));
-        worker_task = Some(itmgr_api::services::executor::start_worker(&state, stop_rx.clone()));
-        tokio::spawn(itmgr_api::services::schedules::run_scheduler(state.clone(), stop_rx));
+        worker_task = Some(itmgr_api::services::executor::start_worker(
+            &state,
+            stop_rx.clone(),
+        ));
+        tokio::spawn(itmgr_api::services::schedules::run_scheduler(
+            state.clone(),
+            stop_rx,
+        ));
     }
     tracing::info!(
         address = %addr,
@@ -246,7 +252,10 @@ async fn worker(config: Config) -> anyhow::Result<()> {
     );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let jobs = itmgr_api::services::executor::start_worker(&state, stop_rx.clone());
-    tokio::spawn(itmgr_api::services::schedules::run_scheduler(state.clone(), stop_rx));
+    tokio::spawn(itmgr_api::services::schedules::run_scheduler(
+        state.clone(),
+        stop_rx,
+    ));
     tokio::select! {
         _ = itmgr_api::services::checks::run_periodic(state.clone()) => {}
         _ = maintenance(state) => {}
@@ -293,7 +302,9 @@ async fn doctor(config: Config) -> anyhow::Result<()> {
         });
         match (found, tool) {
             (Some(p), _) => println!("ok      {tool}: {}", p.display()),
-            (None, "sshpass") => println!("note    sshpass: not found (only needed for hosts that log in with a password)"),
+            (None, "sshpass") => println!(
+                "note    sshpass: not found (only needed for hosts that log in with a password)"
+            ),
             (None, _) => {
                 ok = false;
                 println!("MISSING {tool}: install it (Debian: apt install openssh-client git)");
@@ -302,9 +313,16 @@ async fn doctor(config: Config) -> anyhow::Result<()> {
     }
     match connect(&config).await {
         Ok(db) => {
-            let q = itmgr_storage::repo::jobs::count(db.conn(), "queued").await.unwrap_or(0);
-            let r = itmgr_storage::repo::jobs::count(db.conn(), "running").await.unwrap_or(0);
-            println!("ok      database: {:?}, jobs queued {q}, running {r}", db.backend());
+            let q = itmgr_storage::repo::jobs::count(db.conn(), "queued")
+                .await
+                .unwrap_or(0);
+            let r = itmgr_storage::repo::jobs::count(db.conn(), "running")
+                .await
+                .unwrap_or(0);
+            println!(
+                "ok      database: {:?}, jobs queued {q}, running {r}",
+                db.backend()
+            );
         }
         Err(e) => {
             ok = false;

@@ -439,3 +439,139 @@ async fn the_vault_master_key_rotates_and_a_wrong_key_stops_start_up() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+fn psql(url: &str, sql: &str) -> String {
+    let out = Command::new("psql")
+        .args([url, "-tAc", sql])
+        .output()
+        .expect("psql is installed");
+    assert!(
+        out.status.success(),
+        "psql: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// Two `itmgr worker` processes share one PostgreSQL queue of 200 runs: each runs exactly once.
+#[tokio::test]
+async fn two_workers_on_postgresql_run_each_of_200_queued_jobs_exactly_once() {
+    let admin_url = std::env::var("ITMGR_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("itmgr_w_{}", std::process::id());
+    psql(&admin_url, &format!("DROP DATABASE IF EXISTS {name}"));
+    psql(&admin_url, &format!("CREATE DATABASE {name}"));
+    let url = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
+    let dir = tempfile::tempdir().unwrap();
+    let key = "ab".repeat(32);
+    let env = |c: &mut Command| {
+        c.env("DATABASE_URL", &url)
+            .env("ITMGR_MASTER_KEY", &key)
+            .env("ITMGR_EMBEDDED_WORKER", "false")
+            .env("ITMGR_WORKER_CONCURRENCY", "4")
+            .env("ITMGR_ADMIN_PASSWORD", "Initial-Worker-Pass-1");
+    };
+    let mut cmd = itmgr(dir.path());
+    env(&mut cmd);
+    let server = Server::start(cmd);
+    let base = server.base.clone();
+    let client = reqwest::Client::new();
+    let (s, login) = post(
+        &client,
+        format!("{base}/api/v1/auth/login"),
+        None,
+        json!({ "username": "admin", "password": "Initial-Worker-Pass-1" }),
+    )
+    .await;
+    assert_eq!(s, 200, "{login}");
+    let token = login["access_token"].as_str().unwrap().to_owned();
+    let (s, _) = post(&client, format!("{base}/api/v1/auth/password"), Some(&token), json!({ "current_password": "Initial-Worker-Pass-1", "new_password": "Changed-Worker-Pass-2" })).await;
+    assert_eq!(s, 204);
+    let (_, login) = post(
+        &client,
+        format!("{base}/api/v1/auth/login"),
+        None,
+        json!({ "username": "admin", "password": "Changed-Worker-Pass-2" }),
+    )
+    .await;
+    let token = login["access_token"].as_str().unwrap().to_owned();
+    // A host without a credential: each run ends at once, with one message, on its worker.
+    let (s, h) = post(
+        &client,
+        format!("{base}/api/v1/hosts"),
+        Some(&token),
+        json!({ "name": "queue-host", "address": "127.0.0.1" }),
+    )
+    .await;
+    assert_eq!(s, 201, "{h}");
+    for i in 0..200 {
+        let (s, r) = post(
+            &client,
+            format!("{base}/api/v1/runs/commands"),
+            Some(&token),
+            json!({ "targets": { "hosts": [h["id"]] }, "command": format!("echo {i}") }),
+        )
+        .await;
+        assert_eq!(s, 202, "{r}");
+    }
+    assert_eq!(
+        psql(&url, "select count(*) from jobs where status = 'queued'"),
+        "200"
+    );
+    let workers: Vec<Child> = (0..2)
+        .map(|_| {
+            let mut c = itmgr(dir.path());
+            env(&mut c);
+            c.arg("worker")
+                .stdout(Stdio::null())
+                .stderr(
+                    std::fs::File::create(
+                        std::env::temp_dir()
+                            .join(format!("itmgr-worker-{}.log", std::process::id())),
+                    )
+                    .map(Stdio::from)
+                    .unwrap_or(Stdio::null()),
+                )
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while psql(&url, "select count(*) from jobs where status <> 'done'") != "0" {
+        assert!(
+            Instant::now() < deadline,
+            "the workers did not drain the queue"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    for mut w in workers {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(w.id().to_string())
+            .status();
+        let _ = w.wait();
+    }
+    assert_eq!(
+        psql(&url, "select count(*) from jobs where attempts = 1"),
+        "200",
+        "{}",
+        psql(
+            &url,
+            "select attempts, coalesce(last_error, '-'), count(*) from jobs group by 1, 2"
+        )
+    );
+    assert_eq!(
+        psql(
+            &url,
+            "select count(*) from runs where status = 'failed' and started_at is not null"
+        ),
+        "200"
+    );
+    // One message per run: a second execution would have added its own.
+    assert_eq!(psql(&url, "select count(*) from run_output"), "200");
+    server.stop();
+    psql(
+        &admin_url,
+        &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+    );
+}

@@ -206,8 +206,14 @@ fn prepare(dir: &Path, spec: &RunSpec) -> Result<(), AutomationError> {
         &dir.join("callback_plugins/itmgr_events.py"),
         CALLBACK_PLUGIN.as_bytes(),
     )?;
-    write_private(&dir.join("ansible.cfg"), ansible_cfg(dir, spec.options.forks).as_bytes())?;
-    write_private(&dir.join("known_hosts"), known_hosts(&spec.hosts).as_bytes())?;
+    write_private(
+        &dir.join("ansible.cfg"),
+        ansible_cfg(dir, spec.options.forks).as_bytes(),
+    )?;
+    write_private(
+        &dir.join("known_hosts"),
+        known_hosts(&spec.hosts).as_bytes(),
+    )?;
     std::fs::DirBuilder::new()
         .mode(0o700)
         .create(dir.join("tmp"))
@@ -219,7 +225,10 @@ fn prepare(dir: &Path, spec: &RunSpec) -> Result<(), AutomationError> {
     let mut inv_hosts = serde_json::Map::new();
     for h in &spec.hosts {
         if !safe_relative(&h.name) || h.name.contains('/') {
-            return Err(AutomationError::Prepare(format!("bad host name {:?}", h.name)));
+            return Err(AutomationError::Prepare(format!(
+                "bad host name {:?}",
+                h.name
+            )));
         }
         inv_hosts.insert(h.name.clone(), serde_json::Value::Null);
         let mut vars = h.vars.clone();
@@ -338,7 +347,9 @@ fn collect_artifacts(root: &Path, notes: &mut Vec<String>) -> Vec<Artifact> {
     let mut stack = vec![root.to_path_buf()];
     let mut files = Vec::new();
     while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in rd.flatten() {
             let Ok(ft) = e.file_type() else { continue };
             if ft.is_dir() {
@@ -356,11 +367,19 @@ fn collect_artifacts(root: &Path, notes: &mut Vec<String>) -> Vec<Artifact> {
             .unwrap_or_default();
         let size = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
         if out.len() >= max_files {
-            notes.push(format!("artifact {name} left out: more than {max_files} files"));
+            notes.push(format!(
+                "artifact {name} left out: more than {max_files} files"
+            ));
         } else if size > max_file {
-            notes.push(format!("artifact {name} left out: larger than {} MiB", max_file >> 20));
+            notes.push(format!(
+                "artifact {name} left out: larger than {} MiB",
+                max_file >> 20
+            ));
         } else if total + size > max_total {
-            notes.push(format!("artifact {name} left out: artifacts exceed {} MiB", max_total >> 20));
+            notes.push(format!(
+                "artifact {name} left out: artifacts exceed {} MiB",
+                max_total >> 20
+            ));
         } else if let Ok(content) = std::fs::read(&p) {
             total += size;
             out.push(Artifact { name, content });
@@ -382,11 +401,9 @@ pub async fn run(
     tx: mpsc::Sender<Update>,
     mut cancel: watch::Receiver<bool>,
 ) -> Result<Outcome, AutomationError> {
-    let dir = spec.work_parent.join(format!(
-        "run-{}-{}",
-        std::process::id(),
-        uuid_like()
-    ));
+    let dir = spec
+        .work_parent
+        .join(format!("run-{}-{}", std::process::id(), uuid_like()));
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
@@ -434,7 +451,10 @@ async fn run_in(
     cmd.args(args(dir, &spec.options))
         .current_dir(dir)
         .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()))
+        .env(
+            "PATH",
+            std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),
+        )
         .env("HOME", dir)
         .env("LANG", "C.UTF-8")
         .env("ANSIBLE_CONFIG", dir.join("ansible.cfg"))
@@ -451,8 +471,14 @@ async fn run_in(
         .spawn()
         .map_err(|e| AutomationError::Spawn(e.to_string()))?;
     let pid = child.id().unwrap_or(0);
-    let out = child.stdout.take().map(|o| tokio::spawn(pump(o, false, tx.clone())));
-    let err = child.stderr.take().map(|e| tokio::spawn(pump(e, true, tx.clone())));
+    let out = child
+        .stdout
+        .take()
+        .map(|o| tokio::spawn(pump(o, false, tx.clone())));
+    let err = child
+        .stderr
+        .take()
+        .map(|e| tokio::spawn(pump(e, true, tx.clone())));
     let mut outcome = Outcome::default();
     let (mut offset, mut partial) = (0u64, Vec::new());
     let deadline = tokio::time::Instant::now() + spec.options.timeout;
@@ -530,7 +556,10 @@ mod tests {
             vars: Default::default(),
         };
         assert_eq!(known_hosts(&[h(22)]), "10.0.0.1 ssh-ed25519 AAAA\n");
-        assert_eq!(known_hosts(&[h(2222)]), "[10.0.0.1]:2222 ssh-ed25519 AAAA\n");
+        assert_eq!(
+            known_hosts(&[h(2222)]),
+            "[10.0.0.1]:2222 ssh-ed25519 AAAA\n"
+        );
     }
 
     #[test]
@@ -550,8 +579,19 @@ mod tests {
         assert_eq!(
             a,
             [
-                "-i", "/w/inventory/hosts.yml", "--extra-vars", "@/w/extra_vars.json", "--check",
-                "--diff", "--tags", "a,b", "--limit", "web*", "-vv", "--forks", "10",
+                "-i",
+                "/w/inventory/hosts.yml",
+                "--extra-vars",
+                "@/w/extra_vars.json",
+                "--check",
+                "--diff",
+                "--tags",
+                "a,b",
+                "--limit",
+                "web*",
+                "-vv",
+                "--forks",
+                "10",
                 "/w/playbook.yml"
             ]
         );

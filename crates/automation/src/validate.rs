@@ -56,7 +56,10 @@ pub fn validate_playbook(text: &str) -> Result<(), ValidationError> {
                     return Err(err(None, format!("play {n}: `{key}` must be a list")));
                 }
                 if let Value::Sequence(items) = v {
-                    if items.iter().any(|t| !matches!(t, Value::Mapping(_) | Value::String(_))) {
+                    if items
+                        .iter()
+                        .any(|t| !matches!(t, Value::Mapping(_) | Value::String(_)))
+                    {
                         return Err(err(
                             None,
                             format!("play {n}: each entry of `{key}` must be a mapping"),
@@ -85,8 +88,14 @@ mod tests {
         let e = validate_playbook("- hosts: all\n  tasks:\n  - ping: {\n").unwrap_err();
         assert!(e.line.is_some(), "{e:?}");
         assert!(e.message.starts_with("not valid YAML"), "{e:?}");
-        assert!(validate_playbook("hosts: all\n").unwrap_err().message.contains("list of plays"));
-        assert!(validate_playbook("- tasks: []\n").unwrap_err().message.contains("no `hosts`"));
+        assert!(validate_playbook("hosts: all\n")
+            .unwrap_err()
+            .message
+            .contains("list of plays"));
+        assert!(validate_playbook("- tasks: []\n")
+            .unwrap_err()
+            .message
+            .contains("no `hosts`"));
         assert!(validate_playbook("- hosts: all\n  tasks: ping\n")
             .unwrap_err()
             .message

@@ -170,7 +170,15 @@ impl Worker {
                         claimed = jobs.len();
                         for job in jobs {
                             let Ok(permit) = slots.clone().try_acquire_owned() else {
-                                break;
+                                // Never hold a claim without running it.
+                                let _ = repo::postpone(
+                                    self.db.conn(),
+                                    job.id,
+                                    &self.config.owner,
+                                    Utc::now(),
+                                )
+                                .await;
+                                continue;
                             };
                             let (tx, rx) = watch::channel(job.cancel_requested);
                             self.running
@@ -211,7 +219,8 @@ impl Worker {
     }
 
     async fn reap(&self) {
-        match repo::reap_expired(self.db.conn(), Utc::now(), chrono_dur(self.config.backoff)).await {
+        match repo::reap_expired(self.db.conn(), Utc::now(), chrono_dur(self.config.backoff)).await
+        {
             Ok((requeued, ended)) => {
                 for j in requeued {
                     tracing::warn!(job = %j.id, run = %j.run_id, attempts = j.attempts, "a job's worker vanished; queued again");

@@ -6,7 +6,14 @@ import { GroupsPage } from '@/features/groups/components/groups-page';
 import { HostDetailPage } from '@/features/hosts/components/host-detail-page';
 import { HostsPage } from '@/features/hosts/components/hosts-page';
 import { ImportPage } from '@/features/hosts/components/import-page';
+import { LaunchPage } from '@/features/playbooks/components/launch-page';
+import { PlaybookDetailPage } from '@/features/playbooks/components/playbook-detail-page';
+import { PlaybookWizardPage } from '@/features/playbooks/components/playbook-wizard';
+import { PlaybooksPage } from '@/features/playbooks/components/playbooks-page';
+import { SchedulesPage } from '@/features/playbooks/components/schedules-page';
+import type { TargetsSlot } from '@/features/playbooks/lib/slots';
 import { RunPage } from '@/features/runs/components/run-page';
+import { TargetSpecEditor } from '@/features/runs/components/target-spec-editor';
 import { GroupRunButton, HostRunActions } from '@/features/runs/components/run-launchers';
 import { RunsPage } from '@/features/runs/components/runs-page';
 import { RecordingsPage } from '@/features/recordings/components/recordings-page';
@@ -23,6 +30,9 @@ import { RequirePermission } from './require-permission';
 import { HomeRoute } from './routes/home';
 import { NotFoundRoute } from './routes/not-found';
 import { RouteError } from './routes/route-error';
+
+/** The playbook forms' targets editor comes from the runs feature. */
+const playbookTargets: TargetsSlot = (props) => <TargetSpecEditor {...props} />;
 
 const router = createBrowserRouter([
   {
@@ -110,6 +120,54 @@ const router = createBrowserRouter([
             element: (
               <RequirePermission permission={PERMISSIONS.runsRead}>
                 <RunPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'playbooks',
+            element: (
+              <RequirePermission permission={PERMISSIONS.playbooksRead}>
+                <PlaybooksPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'playbooks/new',
+            element: (
+              <RequirePermission permission={PERMISSIONS.playbooksManage}>
+                <PlaybookWizardPage targets={playbookTargets} />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'playbooks/:id',
+            element: (
+              <RequirePermission permission={PERMISSIONS.playbooksRead}>
+                <PlaybookDetailPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'playbooks/:id/edit',
+            element: (
+              <RequirePermission permission={PERMISSIONS.playbooksManage}>
+                <PlaybookWizardPage targets={playbookTargets} />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'playbooks/:id/launch',
+            element: (
+              <RequirePermission permission={PERMISSIONS.runsExecute}>
+                <LaunchPage targets={playbookTargets} />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'schedules',
+            element: (
+              <RequirePermission permission={PERMISSIONS.playbooksRead}>
+                <SchedulesPage />
               </RequirePermission>
             ),
           },

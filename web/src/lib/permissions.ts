@@ -28,4 +28,6 @@ export const PERMISSIONS = {
   runsRead: 'runs:read',
   runsExecute: 'runs:execute',
   keysDeploy: 'keys:deploy',
+  playbooksRead: 'playbooks:read',
+  playbooksManage: 'playbooks:manage',
 } as const;

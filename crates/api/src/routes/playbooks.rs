@@ -179,7 +179,9 @@ pub async fn get_playbook(
     Path(id): Path<PlaybookId>,
 ) -> ApiResult<axum::Json<Playbook>> {
     let cap = p.require::<perm::PlaybooksRead>()?;
-    Ok(axum::Json(services::playbooks::get(&state, cap, id).await?.into()))
+    Ok(axum::Json(
+        services::playbooks::get(&state, cap, id).await?.into(),
+    ))
 }
 
 /// Saves a playbook; changed content or files become a new version.
@@ -194,7 +196,9 @@ pub async fn update_playbook(
 ) -> ApiResult<axum::Json<Playbook>> {
     let cap = p.require::<perm::PlaybooksManage>()?;
     Ok(axum::Json(
-        services::playbooks::update(&state, cap, &ctx, id, b).await?.into(),
+        services::playbooks::update(&state, cap, &ctx, id, b)
+            .await?
+            .into(),
     ))
 }
 
@@ -222,7 +226,9 @@ pub async fn list_playbook_versions(
 ) -> ApiResult<axum::Json<Vec<PlaybookVersion>>> {
     let cap = p.require::<perm::PlaybooksRead>()?;
     let v = services::playbooks::versions(&state, cap, id).await?;
-    Ok(axum::Json(v.into_iter().map(PlaybookVersion::from).collect()))
+    Ok(axum::Json(
+        v.into_iter().map(PlaybookVersion::from).collect(),
+    ))
 }
 
 /// Makes an old version's content current again (saved as a new version).
@@ -266,18 +272,20 @@ pub async fn validate_playbook(
     Json(b): Json<ValidateRequest>,
 ) -> ApiResult<axum::Json<ValidateResult>> {
     p.require::<perm::PlaybooksRead>()?;
-    Ok(axum::Json(match itmgr_automation::validate_playbook(&b.content) {
-        Ok(()) => ValidateResult {
-            valid: true,
-            line: None,
-            message: None,
+    Ok(axum::Json(
+        match itmgr_automation::validate_playbook(&b.content) {
+            Ok(()) => ValidateResult {
+                valid: true,
+                line: None,
+                message: None,
+            },
+            Err(e) => ValidateResult {
+                valid: false,
+                line: e.line,
+                message: Some(e.message),
+            },
         },
-        Err(e) => ValidateResult {
-            valid: false,
-            line: e.line,
-            message: Some(e.message),
-        },
-    }))
+    ))
 }
 
 /// Exactly what a launch would run.
@@ -320,7 +328,11 @@ pub async fn preview_launch(
         variables: serde_json::to_value(&plan.shown_vars).unwrap_or_default(),
         dry_run: plan.dry_run,
         total_hosts: plan.hosts.len() as u64,
-        without_credential: plan.hosts.iter().filter(|h| h.credential_id.is_none()).count() as u64,
+        without_credential: plan
+            .hosts
+            .iter()
+            .filter(|h| h.credential_id.is_none())
+            .count() as u64,
         without_host_key: plan.hosts.iter().filter(|h| h.host_key.is_none()).count() as u64,
         hosts: plan
             .hosts
@@ -448,7 +460,9 @@ pub async fn update_schedule(
 ) -> ApiResult<axum::Json<Schedule>> {
     let cap = p.require::<perm::PlaybooksManage>()?;
     Ok(axum::Json(
-        services::schedules::update(&state, cap, &ctx, id, b).await?.into(),
+        services::schedules::update(&state, cap, &ctx, id, b)
+            .await?
+            .into(),
     ))
 }
 

@@ -556,7 +556,10 @@ pub async fn download_run_log(
     let text = services::runs::log_text(&state, cap, id).await?;
     Ok((
         [
-            (axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/plain; charset=utf-8".to_owned(),
+            ),
             (
                 axum::http::header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"run-{id}.log\""),
@@ -602,9 +605,14 @@ pub async fn get_run_tasks(
     Query(q): Query<TaskParams>,
 ) -> ApiResult<axum::Json<Vec<TaskEvent>>> {
     let cap = p.require::<perm::RunsRead>()?;
-    let events =
-        services::runs::events(&state, cap, id, q.after.unwrap_or(0), q.limit.unwrap_or(1000))
-            .await?;
+    let events = services::runs::events(
+        &state,
+        cap,
+        id,
+        q.after.unwrap_or(0),
+        q.limit.unwrap_or(1000),
+    )
+    .await?;
     Ok(axum::Json(
         events
             .into_iter()
@@ -661,10 +669,17 @@ pub async fn download_run_artifact(
 ) -> ApiResult<impl axum::response::IntoResponse> {
     let cap = p.require::<perm::RunsRead>()?;
     let data = services::runs::artifact(&state, cap, id, &name).await?;
-    let file = name.rsplit('/').next().unwrap_or("artifact").replace('"', "");
+    let file = name
+        .rsplit('/')
+        .next()
+        .unwrap_or("artifact")
+        .replace('"', "");
     Ok((
         [
-            (axum::http::header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/octet-stream".to_owned(),
+            ),
             (
                 axum::http::header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{file}\""),

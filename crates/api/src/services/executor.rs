@@ -23,7 +23,10 @@ pub struct Executor {
 }
 
 /// Starts this process's worker; it stops when `shutdown` turns `true`.
-pub fn start_worker(state: &AppState, shutdown: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+pub fn start_worker(
+    state: &AppState,
+    shutdown: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     let a = &state.config.automation;
     let config = itmgr_jobs::Config {
         concurrency: a.worker_concurrency.max(1),
@@ -57,7 +60,8 @@ impl Handler for Executor {
                 return Outcome::Done;
             }
             if *ctl.cancel.borrow() {
-                let _ = repo::end_open(state.db.conn(), run.id, RunStatus::Canceled, "canceled").await;
+                let _ =
+                    repo::end_open(state.db.conn(), run.id, RunStatus::Canceled, "canceled").await;
                 return Outcome::Done;
             }
             let exclusive = match run.playbook {
@@ -121,10 +125,8 @@ enum Failure {
     Infrastructure(String),
 }
 
-/// Credentials per credential id: keys for the agent, passwords per host.
-struct Logins {
-    by_secret: HashMap<SecretId, Result<(itmgr_ssh::Credentials, Option<Zeroizing<String>>), String>>,
-}
+/// A credential opened for a run: login material and the become password, or why it cannot be used.
+type Login = Result<(itmgr_ssh::Credentials, Option<Zeroizing<String>>), String>;
 
 async fn execute_playbook(
     state: &AppState,
@@ -133,7 +135,9 @@ async fn execute_playbook(
     ctl: &Control,
 ) -> Result<(), Failure> {
     let db = state.db.conn();
-    let (pid, version) = run.playbook.ok_or_else(|| Failure::Final("not a playbook run".into()))?;
+    let (pid, version) = run
+        .playbook
+        .ok_or_else(|| Failure::Final("not a playbook run".into()))?;
     let playbook = pb_repo::find(db, pid)
         .await
         .map_err(|_| Failure::Final("the playbook was deleted".into()))?;
@@ -156,16 +160,15 @@ async fn execute_playbook(
     let hosts = itmgr_storage::repo::hosts::find_many(db, &ids)
         .await
         .map_err(|e| Failure::Infrastructure(e.to_string()))?;
-    let mut logins = Logins {
-        by_secret: HashMap::new(),
-    };
+    let mut logins: HashMap<SecretId, Login> = HashMap::new();
     for h in &hosts {
         if let Some(c) = h.credential_id {
-            if !logins.by_secret.contains_key(&c) {
-                let l = super::secrets::ssh_login(state, c)
-                    .await
-                    .map_err(|e| format!("the credential cannot be used: {e}"));
-                logins.by_secret.insert(c, l);
+            if let std::collections::hash_map::Entry::Vacant(e) = logins.entry(c) {
+                e.insert(
+                    super::secrets::ssh_login(state, c)
+                        .await
+                        .map_err(|e| format!("the credential cannot be used: {e}")),
+                );
             }
         }
     }
@@ -207,7 +210,7 @@ async fn execute_playbook(
     let mut inv = Vec::new();
     let mut missing: Vec<(HostId, String)> = Vec::new();
     for h in &hosts {
-        let login = h.credential_id.and_then(|c| logins.by_secret.get(&c));
+        let login = h.credential_id.and_then(|c| logins.get(&c));
         let (creds, become_pw) = match login {
             Some(Ok((c, b))) => (c, b.clone()),
             Some(Err(e)) => {
@@ -224,7 +227,10 @@ async fn execute_playbook(
                 keys.push((k.clone(), creds.passphrase.clone()));
             }
         }
-        for s in [creds.password.clone(), become_pw.clone()].into_iter().flatten() {
+        for s in [creds.password.clone(), become_pw.clone()]
+            .into_iter()
+            .flatten()
+        {
             secrets.push(s);
         }
         let mut vars = serde_json::Map::new();
@@ -260,8 +266,10 @@ async fn execute_playbook(
         live.clone(),
         masker,
     ));
-    let by_name: HashMap<String, RunHost> =
-        run_hosts.iter().map(|h| (h.host_name.clone(), h.clone())).collect();
+    let by_name: HashMap<String, RunHost> = run_hosts
+        .iter()
+        .map(|h| (h.host_name.clone(), h.clone()))
+        .collect();
     for (id, why) in &missing {
         if let Some(rh) = run_hosts.iter().find(|h| h.host_id == *id) {
             let mut rh = rh.clone();
@@ -434,7 +442,15 @@ async fn execute_playbook(
         (_, RunStatus::Canceled) => None,
         _ => error,
     };
-    if let Err(e) = repo::finish(db, run.id, status, &runs_svc::summary(&final_hosts), error.as_deref()).await {
+    if let Err(e) = repo::finish(
+        db,
+        run.id,
+        status,
+        &runs_svc::summary(&final_hosts),
+        error.as_deref(),
+    )
+    .await
+    {
         tracing::error!(run = %run.id, error = %e, "recording the end of a run failed");
     }
     live.stored.send_modify(|v| *v += 1);

@@ -180,7 +180,10 @@ fn check_options(o: &PlaybookOptions, field: &str) -> ApiResult<()> {
     }
     for t in o.tags.iter().chain(&o.skip_tags) {
         if t.trim().is_empty() || t.contains(',') || t.len() > 100 {
-            return Err(ApiError::field(format!("{field}.tags"), format!("bad tag {t:?}")));
+            return Err(ApiError::field(
+                format!("{field}.tags"),
+                format!("bad tag {t:?}"),
+            ));
         }
     }
     Ok(())
@@ -207,7 +210,10 @@ async fn check_input(state: &AppState, b: &PlaybookInput) -> ApiResult<()> {
         )
     })?;
     if b.files.len() > MAX_FILES {
-        return Err(ApiError::field("files", format!("at most {MAX_FILES} files")));
+        return Err(ApiError::field(
+            "files",
+            format!("at most {MAX_FILES} files"),
+        ));
     }
     let mut seen = HashSet::new();
     for f in &b.files {
@@ -224,10 +230,16 @@ async fn check_input(state: &AppState, b: &PlaybookInput) -> ApiResult<()> {
             ));
         }
         if !seen.insert(&f.path) {
-            return Err(ApiError::field("files", format!("{:?} appears twice", f.path)));
+            return Err(ApiError::field(
+                "files",
+                format!("{:?} appears twice", f.path),
+            ));
         }
         if f.content.len() > MAX_CONTENT {
-            return Err(ApiError::field("files", format!("{:?} is over 1 MiB", f.path)));
+            return Err(ApiError::field(
+                "files",
+                format!("{:?} is over 1 MiB", f.path),
+            ));
         }
         if f.path.ends_with(".yml") || f.path.ends_with(".yaml") {
             serde_json::to_value(
@@ -328,7 +340,13 @@ fn check_value(
     } else if t == VarType::Choice {
         Err(format!("{name}: must be one of {}", choices.join(", ")))
     } else {
-        Err(format!("{name}: must be a {}", serde_json::to_value(t).unwrap_or_default().as_str().unwrap_or("value")))
+        Err(format!(
+            "{name}: must be a {}",
+            serde_json::to_value(t)
+                .unwrap_or_default()
+                .as_str()
+                .unwrap_or("value")
+        ))
     }
 }
 
@@ -621,7 +639,10 @@ pub async fn plan(state: &AppState, id: PlaybookId, b: LaunchRequest) -> ApiResu
     }
     for (k, v) in &b.variables {
         if !var_name_ok(k) {
-            return Err(ApiError::field("variables", format!("bad variable name {k:?}")));
+            return Err(ApiError::field(
+                "variables",
+                format!("bad variable name {k:?}"),
+            ));
         }
         if let Some(s) = v.as_str() {
             super::secrets::validate_references(state, s, "variables").await?;
@@ -635,7 +656,10 @@ pub async fn plan(state: &AppState, id: PlaybookId, b: LaunchRequest) -> ApiResu
         let answer = answer.filter(|a| !(a.is_null() || a.as_str() == Some("")));
         match answer {
             None if q.required => {
-                missing.insert(format!("survey.{}", q.name), "an answer is required".to_owned());
+                missing.insert(
+                    format!("survey.{}", q.name),
+                    "an answer is required".to_owned(),
+                );
             }
             None => {}
             Some(a) => {
@@ -675,7 +699,11 @@ pub async fn plan(state: &AppState, id: PlaybookId, b: LaunchRequest) -> ApiResu
 }
 
 /// Seals launch-time secrets for the job (the worker may be another process).
-fn seal_answers(state: &AppState, run: RunId, answers: &BTreeMap<String, Zeroizing<String>>) -> Option<serde_json::Value> {
+fn seal_answers(
+    state: &AppState,
+    run: RunId,
+    answers: &BTreeMap<String, Zeroizing<String>>,
+) -> Option<serde_json::Value> {
     use base64::Engine;
     if answers.is_empty() {
         return None;
@@ -729,8 +757,8 @@ pub(crate) fn open_answers(
             &env,
         )
         .map_err(|_| ApiError::Internal("launch answers cannot be opened".into()))?;
-    let map: BTreeMap<String, String> =
-        serde_json::from_slice(&plain).map_err(|_| ApiError::Internal("launch answers cannot be opened".into()))?;
+    let map: BTreeMap<String, String> = serde_json::from_slice(&plain)
+        .map_err(|_| ApiError::Internal("launch answers cannot be opened".into()))?;
     Ok(map
         .into_iter()
         .map(|(k, v)| (k, Zeroizing::new(v)))

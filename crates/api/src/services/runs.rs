@@ -946,7 +946,10 @@ pub(crate) async fn write_batches(
                                 seq,
                                 host_id: None,
                                 stream: "sys",
-                                data: format!("[log beyond {} MiB is not stored]", MAX_RUN_LOG >> 20),
+                                data: format!(
+                                    "[log beyond {} MiB is not stored]",
+                                    MAX_RUN_LOG >> 20
+                                ),
                                 at: Utc::now(),
                             });
                         }
@@ -1460,8 +1463,13 @@ pub async fn cancel(
     match itmgr_storage::repo::jobs::request_cancel(state.db.conn(), id).await? {
         // Still queued: it never starts.
         Some(false) => {
-            repo::end_open(state.db.conn(), id, RunStatus::Canceled, "canceled before it started")
-                .await?;
+            repo::end_open(
+                state.db.conn(),
+                id,
+                RunStatus::Canceled,
+                "canceled before it started",
+            )
+            .await?;
         }
         // Its worker sees the request with its next heartbeat; here, at once.
         Some(true) => {}

@@ -126,7 +126,10 @@ pub fn when(
     timezone: &str,
     anchor: DateTime<Utc>,
 ) -> ApiResult<When> {
-    match (cron.map(str::trim).filter(|c| !c.is_empty()), interval_seconds) {
+    match (
+        cron.map(str::trim).filter(|c| !c.is_empty()),
+        interval_seconds,
+    ) {
         (Some(c), None) => {
             if c.split_whitespace().count() != 5 {
                 return Err(ApiError::field(
@@ -134,11 +137,12 @@ pub fn when(
                     "use 5 fields: minute hour day-of-month month day-of-week",
                 ));
             }
-            let parsed = croner::Cron::from_str(c)
-                .map_err(|e| ApiError::field("cron", format!("not a valid cron expression: {e}")))?;
-            let tz: chrono_tz::Tz = timezone
-                .parse()
-                .map_err(|_| ApiError::field("timezone", format!("unknown time zone {timezone:?}")))?;
+            let parsed = croner::Cron::from_str(c).map_err(|e| {
+                ApiError::field("cron", format!("not a valid cron expression: {e}"))
+            })?;
+            let tz: chrono_tz::Tz = timezone.parse().map_err(|_| {
+                ApiError::field("timezone", format!("unknown time zone {timezone:?}"))
+            })?;
             Ok(When::Cron(Box::new(parsed), tz))
         }
         (None, Some(s)) if (60..=366 * 86_400).contains(&s) => {
@@ -156,7 +160,12 @@ pub fn when(
 }
 
 fn when_of(s: &Schedule) -> ApiResult<When> {
-    when(s.cron.as_deref(), s.interval_seconds, &s.timezone, s.created_at)
+    when(
+        s.cron.as_deref(),
+        s.interval_seconds,
+        &s.timezone,
+        s.created_at,
+    )
 }
 
 /// A schedule's timing, described, with its next fire times.
@@ -199,17 +208,33 @@ async fn check(state: &AppState, b: &ScheduleInput) -> ApiResult<When> {
         .map_err(|_| ApiError::field("playbook_id", "no such playbook"))?;
     let d = playbooks::defaults_of(&p);
     if let Some(q) = d.survey.iter().find(|q| {
-        q.var_type == playbooks::VarType::Secret && q.required && !b.overrides.survey.contains_key(&q.name)
+        q.var_type == playbooks::VarType::Secret
+            && q.required
+            && !b.overrides.survey.contains_key(&q.name)
     }) {
         return Err(ApiError::field(
             "overrides.survey",
-            format!("{}: a required secret question cannot be answered by a schedule", q.name),
+            format!(
+                "{}: a required secret question cannot be answered by a schedule",
+                q.name
+            ),
         ));
     }
-    when(b.cron.as_deref(), b.interval_seconds, &b.timezone, Utc::now())
+    when(
+        b.cron.as_deref(),
+        b.interval_seconds,
+        &b.timezone,
+        Utc::now(),
+    )
 }
 
-fn build(b: ScheduleInput, id: ScheduleId, created: DateTime<Utc>, by: Option<itmgr_domain::UserId>, w: &When) -> Schedule {
+fn build(
+    b: ScheduleInput,
+    id: ScheduleId,
+    created: DateTime<Utc>,
+    by: Option<itmgr_domain::UserId>,
+    w: &When,
+) -> Schedule {
     let now = Utc::now();
     let w = match w {
         When::Every(d, _) => When::Every(*d, created),
@@ -219,7 +244,10 @@ fn build(b: ScheduleInput, id: ScheduleId, created: DateTime<Utc>, by: Option<it
         id,
         playbook_id: PlaybookId::from_uuid(b.playbook_id),
         name: b.name.trim().to_owned(),
-        cron: b.cron.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()),
+        cron: b
+            .cron
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty()),
         interval_seconds: b.interval_seconds,
         timezone: b.timezone,
         enabled: b.enabled,
@@ -228,7 +256,8 @@ fn build(b: ScheduleInput, id: ScheduleId, created: DateTime<Utc>, by: Option<it
         overlap: b.overlap,
         missed: b.missed,
         next_fire_at: if b.enabled {
-            w.next_after(now).filter(|t| b.ends_at.is_none_or(|e| *t <= e))
+            w.next_after(now)
+                .filter(|t| b.ends_at.is_none_or(|e| *t <= e))
         } else {
             None
         },
@@ -271,7 +300,13 @@ pub async fn create(
     b: ScheduleInput,
 ) -> ApiResult<Schedule> {
     let w = check(state, &b).await?;
-    let s = build(b, ScheduleId::new(), Utc::now(), Some(cap.principal().user_id), &w);
+    let s = build(
+        b,
+        ScheduleId::new(),
+        Utc::now(),
+        Some(cap.principal().user_id),
+        &w,
+    );
     repo::insert(state.db.conn(), &s).await?;
     Event::new(ctx, Some(cap.principal()), "schedule.create")
         .target("schedule", s.id, Some(&s.name))
@@ -404,5 +439,7 @@ pub async fn run_scheduler(state: AppState, mut shutdown: tokio::sync::watch::Re
 
 /// Used by tests to pin a time.
 pub fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).single().unwrap_or_default()
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0)
+        .single()
+        .unwrap_or_default()
 }

@@ -37,7 +37,11 @@ const PLAYBOOK: &str = r#"- hosts: all
 async fn inventory(app: &TestApp, admin: &str, targets: &[(String, SocketAddr, String)]) {
     let keys = client_keys();
     let (s, b) = app
-        .post("/api/v1/secrets", admin, json!({ "name": "pb-key", "kind": "ssh_key", "value": keys.ecdsa }))
+        .post(
+            "/api/v1/secrets",
+            admin,
+            json!({ "name": "pb-key", "kind": "ssh_key", "value": keys.ecdsa }),
+        )
         .await;
     assert_eq!(s, 201, "{b}");
     let (s, b) = app
@@ -51,9 +55,14 @@ async fn inventory(app: &TestApp, admin: &str, targets: &[(String, SocketAddr, S
         assert_eq!(status, 201, "{h}");
         let id: itmgr_domain::HostId = h["id"].as_str().unwrap().parse().unwrap();
         let fp = itmgr_ssh::HostKey::parse(host_key).unwrap().fingerprint;
-        itmgr_storage::repo::hosts::record_host_key_if_unset(app.state.db.conn(), id, host_key, &fp)
-            .await
-            .unwrap();
+        itmgr_storage::repo::hosts::record_host_key_if_unset(
+            app.state.db.conn(),
+            id,
+            host_key,
+            &fp,
+        )
+        .await
+        .unwrap();
     }
 }
 
@@ -80,7 +89,9 @@ fn host<'a>(run: &'a Value, name: &str) -> &'a Value {
 }
 
 async fn log(app: &TestApp, token: &str, id: &str) -> (Vec<i64>, String) {
-    let (status, chunks) = app.get(&format!("/api/v1/runs/{id}/log?from=1&limit=5000"), token).await;
+    let (status, chunks) = app
+        .get(&format!("/api/v1/runs/{id}/log?from=1&limit=5000"), token)
+        .await;
     assert_eq!(status, 200, "{chunks}");
     let chunks = chunks.as_array().unwrap();
     (
@@ -90,7 +101,10 @@ async fn log(app: &TestApp, token: &str, id: &str) -> (Vec<i64>, String) {
 }
 
 /// Reads every process's argv and environment until stopped; true if `needles` ever appeared.
-fn sample_proc(needles: Vec<String>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<(bool, usize)> {
+fn sample_proc(
+    needles: Vec<String>,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<(bool, usize)> {
     std::thread::spawn(move || {
         let mut seen = false;
         let mut ansible_seen = 0;
@@ -124,23 +138,51 @@ async fn a_playbook_runs_against_real_hosts_with_check_mode_stats_secrets_and_ar
         .hosts
         .iter()
         .enumerate()
-        .map(|(i, h)| (format!("pb-{i:02}"), SocketAddr::from((h.ip, h.port)), h.host_key.clone()))
+        .map(|(i, h)| {
+            (
+                format!("pb-{i:02}"),
+                SocketAddr::from((h.ip, h.port)),
+                h.host_key.clone(),
+            )
+        })
         .collect();
-    targets.push(("pb-down".into(), closed_port(), fleet.hosts[0].host_key.clone()));
+    targets.push((
+        "pb-down".into(),
+        closed_port(),
+        fleet.hosts[0].host_key.clone(),
+    ));
     inventory(&app, &admin, &targets).await;
     let (s, b) = app
-        .post("/api/v1/secrets", &admin, json!({ "name": "pb-token", "kind": "password", "value": TOKEN }))
+        .post(
+            "/api/v1/secrets",
+            &admin,
+            json!({ "name": "pb-token", "kind": "password", "value": TOKEN }),
+        )
         .await;
     assert_eq!(s, 201, "{b}");
     let marker = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(marker.path(), std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+    std::fs::set_permissions(
+        marker.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o777),
+    )
+    .unwrap();
 
     // Bad YAML and a non-playbook are refused with the line.
     let (s, e) = app
-        .post("/api/v1/playbooks", &admin, json!({ "name": "broken", "content": "- hosts: all\n  tasks:\n  - ping: {\n" }))
+        .post(
+            "/api/v1/playbooks",
+            &admin,
+            json!({ "name": "broken", "content": "- hosts: all\n  tasks:\n  - ping: {\n" }),
+        )
         .await;
     assert_eq!(s, 422, "{e}");
-    assert!(e["details"]["fields"]["content"].as_str().unwrap().contains("line"), "{e}");
+    assert!(
+        e["details"]["fields"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("line"),
+        "{e}"
+    );
 
     let (s, pb) = app
         .post("/api/v1/playbooks", &admin, json!({
@@ -161,14 +203,27 @@ async fn a_playbook_runs_against_real_hosts_with_check_mode_stats_secrets_and_ar
     assert_eq!(pb["current_version"], 1);
 
     // A launch without the required survey answer is refused; the preview shows the plan.
-    let (s, e) = app.post(&format!("/api/v1/playbooks/{pid}/launch"), &admin, json!({})).await;
+    let (s, e) = app
+        .post(
+            &format!("/api/v1/playbooks/{pid}/launch"),
+            &admin,
+            json!({}),
+        )
+        .await;
     assert_eq!(s, 422, "{e}");
     let (s, pv) = app
-        .post(&format!("/api/v1/playbooks/{pid}/launch/preview"), &admin, json!({ "survey": { "api_key": ANSWER }, "dry_run": true }))
+        .post(
+            &format!("/api/v1/playbooks/{pid}/launch/preview"),
+            &admin,
+            json!({ "survey": { "api_key": ANSWER }, "dry_run": true }),
+        )
         .await;
     assert_eq!(s, 200, "{pv}");
     assert_eq!(pv["total_hosts"], 3);
-    assert!(pv["command"].as_str().unwrap().contains("--check --diff"), "{pv}");
+    assert!(
+        pv["command"].as_str().unwrap().contains("--check --diff"),
+        "{pv}"
+    );
     assert_eq!(pv["variables"]["api_key"], "***");
     assert!(!pv.to_string().contains(ANSWER) && !pv.to_string().contains(TOKEN));
 
@@ -182,26 +237,45 @@ async fn a_playbook_runs_against_real_hosts_with_check_mode_stats_secrets_and_ar
         .await;
     assert_eq!(s, 202, "{run}");
     assert_eq!(run["kind"], "playbook");
-    let run = finished(&app, &admin, run["id"].as_str().unwrap(), Duration::from_secs(120)).await;
+    let run = finished(
+        &app,
+        &admin,
+        run["id"].as_str().unwrap(),
+        Duration::from_secs(120),
+    )
+    .await;
     assert_eq!(run["status"], "succeeded", "{run}");
     let h = host(&run, "pb-00");
     assert_eq!(h["status"], "succeeded");
     assert!(h["stats"]["changed"].as_u64().unwrap() >= 1, "{h}");
-    assert!(!marker.path().join("pb-00").exists(), "check mode changed a file");
+    assert!(
+        !marker.path().join("pb-00").exists(),
+        "check mode changed a file"
+    );
 
     // The real run on all three, with the /proc sampler watching for secrets.
     let stop = Arc::new(AtomicBool::new(false));
     let sampler = sample_proc(vec![TOKEN.into(), ANSWER.into()], stop.clone());
     let (s, run) = app
-        .post(&format!("/api/v1/playbooks/{pid}/launch"), &admin, json!({ "survey": { "api_key": ANSWER } }))
+        .post(
+            &format!("/api/v1/playbooks/{pid}/launch"),
+            &admin,
+            json!({ "survey": { "api_key": ANSWER } }),
+        )
         .await;
     assert_eq!(s, 202, "{run}");
     let id = run["id"].as_str().unwrap().to_owned();
     let run = finished(&app, &admin, &id, Duration::from_secs(180)).await;
     stop.store(true, Ordering::SeqCst);
     let (leaked, ansible_seen) = sampler.join().unwrap();
-    assert!(ansible_seen > 0, "the sampler never saw ansible-playbook running");
-    assert!(!leaked, "a secret appeared in a process's argv or environment");
+    assert!(
+        ansible_seen > 0,
+        "the sampler never saw ansible-playbook running"
+    );
+    assert!(
+        !leaked,
+        "a secret appeared in a process's argv or environment"
+    );
     assert_eq!(run["status"], "failed", "{run}");
     assert!(run["exit_code"].as_i64().unwrap() != 0);
     assert_eq!(host(&run, "pb-00")["status"], "succeeded", "{run}");
@@ -218,32 +292,70 @@ async fn a_playbook_runs_against_real_hosts_with_check_mode_stats_secrets_and_ar
     let (seqs, text) = log(&app, &admin, &id).await;
     assert!(text.contains("token is *** and answer is ***"), "{text}");
     assert!(!text.contains(TOKEN) && !text.contains(ANSWER));
-    let (s, tasks) = app.get(&format!("/api/v1/runs/{id}/tasks?limit=5000"), &admin).await;
+    let (s, tasks) = app
+        .get(&format!("/api/v1/runs/{id}/tasks?limit=5000"), &admin)
+        .await;
     assert_eq!(s, 200);
     let t = tasks.to_string();
     assert!(!t.contains(TOKEN) && !t.contains(ANSWER), "{t}");
     let events: Vec<&Value> = tasks.as_array().unwrap().iter().collect();
-    assert!(events.iter().any(|e| e["event"] == "runner_on_failed" && e["host"] == "pb-01" && e["task"] == "fail on one host"));
-    assert!(events.iter().any(|e| e["event"] == "runner_on_unreachable" && e["host"] == "pb-down"));
-    assert!(events.iter().any(|e| e["event"] == "runner_on_ok" && e["host"] == "pb-00" && e["task"] == "write the marker" && e["data"]["changed"] == true));
+    assert!(events.iter().any(|e| e["event"] == "runner_on_failed"
+        && e["host"] == "pb-01"
+        && e["task"] == "fail on one host"));
+    assert!(events
+        .iter()
+        .any(|e| e["event"] == "runner_on_unreachable" && e["host"] == "pb-down"));
+    assert!(events.iter().any(|e| e["event"] == "runner_on_ok"
+        && e["host"] == "pb-00"
+        && e["task"] == "write the marker"
+        && e["data"]["changed"] == true));
     assert!(events.iter().any(|e| e["event"] == "playbook_on_stats"));
 
     // Artifacts, the downloadable log.
-    let (s, arts) = app.get(&format!("/api/v1/runs/{id}/artifacts"), &admin).await;
+    let (s, arts) = app
+        .get(&format!("/api/v1/runs/{id}/artifacts"), &admin)
+        .await;
     assert_eq!(s, 200);
-    let names: Vec<&str> = arts.as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = arts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["report-pb-00.txt"], "{arts}");
-    let r = app.call(reqwest::Method::GET, &format!("/api/v1/runs/{id}/artifacts/report-pb-00.txt"), Some(&admin), None).await;
+    let r = app
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/runs/{id}/artifacts/report-pb-00.txt"),
+            Some(&admin),
+            None,
+        )
+        .await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.text().await.unwrap(), "report of pb-00\n");
-    let r = app.call(reqwest::Method::GET, &format!("/api/v1/runs/{id}/log.txt"), Some(&admin), None).await;
+    let r = app
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/runs/{id}/log.txt"),
+            Some(&admin),
+            None,
+        )
+        .await;
     let plain = r.text().await.unwrap();
-    assert!(plain.contains("PLAY RECAP") && !plain.contains('\u{1b}'), "{plain}");
+    assert!(
+        plain.contains("PLAY RECAP") && !plain.contains('\u{1b}'),
+        "{plain}"
+    );
 
     // The live stream resumes after a disconnect without gaps or repeats.
     let cut = seqs[seqs.len() / 2];
     let first = app
-        .call(reqwest::Method::GET, &format!("/api/v1/runs/{id}/events?after=0"), Some(&admin), None)
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/runs/{id}/events?after=0"),
+            Some(&admin),
+            None,
+        )
         .await
         .text()
         .await
@@ -256,7 +368,12 @@ async fn a_playbook_runs_against_real_hosts_with_check_mode_stats_secrets_and_ar
     };
     let before: Vec<i64> = ids_of(&first).into_iter().filter(|s| *s <= cut).collect();
     let rest = app
-        .call(reqwest::Method::GET, &format!("/api/v1/runs/{id}/events?after={cut}"), Some(&admin), None)
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/runs/{id}/events?after={cut}"),
+            Some(&admin),
+            None,
+        )
         .await
         .text()
         .await
@@ -266,21 +383,54 @@ async fn a_playbook_runs_against_real_hosts_with_check_mode_stats_secrets_and_ar
     assert_eq!(all, seqs, "resumed stream has a gap or a repeat");
 
     // History filters by playbook; versions: an edit makes version 2, restore makes 3.
-    let (_, list) = app.get(&format!("/api/v1/runs?playbook={pid}&kind=playbook"), &admin).await;
+    let (_, list) = app
+        .get(
+            &format!("/api/v1/runs?playbook={pid}&kind=playbook"),
+            &admin,
+        )
+        .await;
     assert_eq!(list["total"], 2, "{list}");
     let mut input = json!({ "name": "marker", "content": format!("{PLAYBOOK}# edited\n"), "defaults": pb["defaults"].clone() });
-    let r = app.call(reqwest::Method::PUT, &format!("/api/v1/playbooks/{pid}"), Some(&admin), Some(input.clone())).await;
+    let r = app
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/playbooks/{pid}"),
+            Some(&admin),
+            Some(input.clone()),
+        )
+        .await;
     assert_eq!(r.status(), 200);
     let pb2: Value = r.json().await.unwrap();
     assert_eq!(pb2["current_version"], 2, "{pb2}");
     input["description"] = json!("same content");
-    let pb3: Value = app.call(reqwest::Method::PUT, &format!("/api/v1/playbooks/{pid}"), Some(&admin), Some(input)).await.json().await.unwrap();
-    assert_eq!(pb3["current_version"], 2, "saving without content changes makes no version");
-    let (s, v) = app.post(&format!("/api/v1/playbooks/{pid}/versions/1/restore"), &admin, json!({})).await;
+    let pb3: Value = app
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/playbooks/{pid}"),
+            Some(&admin),
+            Some(input),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        pb3["current_version"], 2,
+        "saving without content changes makes no version"
+    );
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/playbooks/{pid}/versions/1/restore"),
+            &admin,
+            json!({}),
+        )
+        .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["current_version"], 3);
     assert_eq!(v["content"], PLAYBOOK);
-    let (_, versions) = app.get(&format!("/api/v1/playbooks/{pid}/versions"), &admin).await;
+    let (_, versions) = app
+        .get(&format!("/api/v1/playbooks/{pid}/versions"), &admin)
+        .await;
     assert_eq!(versions.as_array().unwrap().len(), 3);
 }
 
@@ -319,7 +469,13 @@ async fn cancel_and_timeout_kill_every_child_of_a_playbook_run() {
         .hosts
         .iter()
         .enumerate()
-        .map(|(i, h)| (format!("sl-{i:02}"), SocketAddr::from((h.ip, h.port)), h.host_key.clone()))
+        .map(|(i, h)| {
+            (
+                format!("sl-{i:02}"),
+                SocketAddr::from((h.ip, h.port)),
+                h.host_key.clone(),
+            )
+        })
         .collect();
     inventory(&app, &admin, &targets).await;
     let (s, pb) = app
@@ -330,29 +486,56 @@ async fn cancel_and_timeout_kill_every_child_of_a_playbook_run() {
     let pid = pb["id"].as_str().unwrap();
 
     // Cancel once the task runs on the hosts.
-    let (_, run) = app.post(&format!("/api/v1/playbooks/{pid}/launch"), &admin, json!({})).await;
+    let (_, run) = app
+        .post(
+            &format!("/api/v1/playbooks/{pid}/launch"),
+            &admin,
+            json!({}),
+        )
+        .await;
     let id = run["id"].as_str().unwrap().to_owned();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let (_, tasks) = app.get(&format!("/api/v1/runs/{id}/tasks"), &admin).await;
-        if tasks.as_array().unwrap().iter().any(|e| e["event"] == "playbook_on_task_start") {
+        if tasks
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["event"] == "playbook_on_task_start")
+        {
             break;
         }
         assert!(Instant::now() < deadline, "the task never started");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(!leftovers(&work_dir).is_empty(), "nothing of the run was seen running");
-    let (s, b) = app.post(&format!("/api/v1/runs/{id}/cancel"), &admin, json!({})).await;
+    assert!(
+        !leftovers(&work_dir).is_empty(),
+        "nothing of the run was seen running"
+    );
+    let (s, b) = app
+        .post(&format!("/api/v1/runs/{id}/cancel"), &admin, json!({}))
+        .await;
     assert_eq!(s, 202, "{b}");
     let run = finished(&app, &admin, &id, Duration::from_secs(30)).await;
     assert_eq!(run["status"], "canceled", "{run}");
-    assert!(run["hosts"].as_array().unwrap().iter().all(|h| h["status"] == "canceled"), "{run}");
+    assert!(
+        run["hosts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["status"] == "canceled"),
+        "{run}"
+    );
     assert_eq!(leftovers(&work_dir), Vec::<String>::new());
 
     // A run that exceeds its time limit is killed the same way.
     let (_, run) = app
-        .post(&format!("/api/v1/playbooks/{pid}/launch"), &admin, json!({ "options": { "timeout_seconds": 10, "forks": 5 } }))
+        .post(
+            &format!("/api/v1/playbooks/{pid}/launch"),
+            &admin,
+            json!({ "options": { "timeout_seconds": 10, "forks": 5 } }),
+        )
         .await;
     let id = run["id"].as_str().unwrap().to_owned();
     let run = finished(&app, &admin, &id, Duration::from_secs(60)).await;
@@ -368,34 +551,59 @@ async fn a_schedule_fires_once_per_slot_across_two_servers() {
     let app = TestApp::spawn_with(Backend::Postgres, |c| c.automation.worker_concurrency = 0).await;
     let admin = app.admin_token().await;
     // A second server on the same database.
-    let db2 = itmgr_storage::Db::connect(&app.database_url(), 5).await.unwrap();
+    let db2 = itmgr_storage::Db::connect(&app.database_url(), 5)
+        .await
+        .unwrap();
     let other = itmgr_api::AppState::new(db2, itmgr_api::ApiConfig::default(), &[7u8; 32])
         .await
         .unwrap();
-    let (s, h) = app.post("/api/v1/hosts", &admin, json!({ "name": "sched-host", "address": "127.0.0.1" })).await;
+    let (s, h) = app
+        .post(
+            "/api/v1/hosts",
+            &admin,
+            json!({ "name": "sched-host", "address": "127.0.0.1" }),
+        )
+        .await;
     assert_eq!(s, 201, "{h}");
     let (s, pb) = app
-        .post("/api/v1/playbooks", &admin, json!({ "name": "nightly", "content": "- hosts: all\n  tasks: []\n",
-            "defaults": { "targets": { "rule": "name == \"sched-host\"" } } }))
+        .post(
+            "/api/v1/playbooks",
+            &admin,
+            json!({ "name": "nightly", "content": "- hosts: all\n  tasks: []\n",
+            "defaults": { "targets": { "rule": "name == \"sched-host\"" } } }),
+        )
         .await;
     assert_eq!(s, 201, "{pb}");
     let (s, e) = app
-        .post("/api/v1/schedules", &admin, json!({ "playbook_id": pb["id"], "name": "bad", "cron": "61 * * * *" }))
+        .post(
+            "/api/v1/schedules",
+            &admin,
+            json!({ "playbook_id": pb["id"], "name": "bad", "cron": "61 * * * *" }),
+        )
         .await;
     assert_eq!(s, 422, "{e}");
     let (s, pv) = app
-        .post("/api/v1/schedules/preview", &admin, json!({ "cron": "30 2 * * 1-5", "timezone": "Europe/Paris" }))
+        .post(
+            "/api/v1/schedules/preview",
+            &admin,
+            json!({ "cron": "30 2 * * 1-5", "timezone": "Europe/Paris" }),
+        )
         .await;
     assert_eq!(s, 200, "{pv}");
     assert_eq!(pv["next"].as_array().unwrap().len(), 5);
-    assert!(pv["description"].as_str().unwrap().contains("Europe/Paris"), "{pv}");
+    assert!(
+        pv["description"].as_str().unwrap().contains("Europe/Paris"),
+        "{pv}"
+    );
     let (s, sc) = app
         .post("/api/v1/schedules", &admin, json!({ "playbook_id": pb["id"], "name": "every 5", "cron": "*/5 * * * *", "overlap": "queue" }))
         .await;
     assert_eq!(s, 201, "{sc}");
     let slot: chrono::DateTime<chrono::Utc> = sc["next"][0].as_str().unwrap().parse().unwrap();
     // Before the slot nothing fires.
-    let early = tick(&app.state, slot - chrono::Duration::seconds(1)).await.unwrap();
+    let early = tick(&app.state, slot - chrono::Duration::seconds(1))
+        .await
+        .unwrap();
     assert!(early.launched.is_empty());
     // Both servers tick at the slot, at the same time: one run.
     let at = slot + chrono::Duration::seconds(1);
@@ -403,7 +611,11 @@ async fn a_schedule_fires_once_per_slot_across_two_servers() {
     let launched = a.unwrap().launched.len() + b.unwrap().launched.len();
     assert_eq!(launched, 1);
     // Ticking again within the slot fires nothing; the next slot fires once more.
-    assert!(tick(&other, at + chrono::Duration::seconds(5)).await.unwrap().launched.is_empty());
+    assert!(tick(&other, at + chrono::Duration::seconds(5))
+        .await
+        .unwrap()
+        .launched
+        .is_empty());
     let next = slot + chrono::Duration::minutes(5) + chrono::Duration::seconds(1);
     let (a, b) = tokio::join!(tick(&app.state, next), tick(&other, next));
     assert_eq!(a.unwrap().launched.len() + b.unwrap().launched.len(), 1);

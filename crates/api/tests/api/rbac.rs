@@ -16,6 +16,9 @@ const SELF_SERVICE: &[(&str, &str)] = &[
     ("post", "/api/v1/groups/preview"),
     // Read-only resolution of a run's selection.
     ("post", "/api/v1/runs/targets"),
+    // Read-only checks of unsaved playbook text and schedule timing.
+    ("post", "/api/v1/playbooks/validate"),
+    ("post", "/api/v1/schedules/preview"),
 ];
 
 on_both_databases!(
@@ -65,6 +68,12 @@ fn body_for(path: &str) -> serde_json::Value {
         "/api/v1/runs/commands" => json!({ "targets": {}, "command": "true" }),
         "/api/v1/runs/ssh-keys" => json!({ "targets": {}, "action": "deploy", "public_key": "x" }),
         "/api/v1/runs/key-rotation" => json!({ "key_secret": "x" }),
+        "/api/v1/playbooks" | "/api/v1/playbooks/{id}" => {
+            json!({ "name": "p", "content": "- hosts: all\n  tasks: []\n" })
+        }
+        "/api/v1/schedules" | "/api/v1/schedules/{id}" => json!({
+            "playbook_id": "0190a0a0-0000-7000-8000-000000000000", "name": "s", "cron": "0 * * * *"
+        }),
         _ => json!({}),
     }
 }
@@ -84,7 +93,7 @@ async fn a_viewer_gets_403_on_every_mutating_endpoint(backend: Backend) {
             if item.get(method).is_none() || SELF_SERVICE.contains(&(method, path.as_str())) {
                 continue;
             }
-            let url = path.replace("{id}", &admin_id);
+            let url = path.replace("{id}", &admin_id).replace("{version}", "1");
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let (status, body) =
                 json_of(app.call(m, &url, Some(&viewer), Some(body_for(path))).await).await;

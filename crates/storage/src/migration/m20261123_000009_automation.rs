@@ -121,14 +121,36 @@ impl MigrationTrait for Migration {
         m.create_table(
             Table::create()
                 .table(Playbooks::Table)
-                .col(ColumnDef::new(Playbooks::Id).uuid().not_null().primary_key())
-                .col(ColumnDef::new(Playbooks::Name).string().not_null().unique_key())
+                .col(
+                    ColumnDef::new(Playbooks::Id)
+                        .uuid()
+                        .not_null()
+                        .primary_key(),
+                )
+                .col(
+                    ColumnDef::new(Playbooks::Name)
+                        .string()
+                        .not_null()
+                        .unique_key(),
+                )
                 .col(ColumnDef::new(Playbooks::Description).text().not_null())
                 .col(ColumnDef::new(Playbooks::Source).json().not_null())
-                .col(ColumnDef::new(Playbooks::CurrentVersion).integer().not_null())
+                .col(
+                    ColumnDef::new(Playbooks::CurrentVersion)
+                        .integer()
+                        .not_null(),
+                )
                 .col(ColumnDef::new(Playbooks::Defaults).json().not_null())
-                .col(ColumnDef::new(Playbooks::AllowParallel).boolean().not_null())
-                .col(ColumnDef::new(Playbooks::RetryInfrastructure).boolean().not_null())
+                .col(
+                    ColumnDef::new(Playbooks::AllowParallel)
+                        .boolean()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(Playbooks::RetryInfrastructure)
+                        .boolean()
+                        .not_null(),
+                )
                 .col(ColumnDef::new(Playbooks::CreatedBy).uuid().null())
                 .col(ts(Playbooks::CreatedAt).not_null())
                 .col(ts(Playbooks::UpdatedAt).not_null())
@@ -138,11 +160,23 @@ impl MigrationTrait for Migration {
         m.create_table(
             Table::create()
                 .table(PlaybookVersions::Table)
-                .col(ColumnDef::new(PlaybookVersions::PlaybookId).uuid().not_null())
-                .col(ColumnDef::new(PlaybookVersions::Version).integer().not_null())
+                .col(
+                    ColumnDef::new(PlaybookVersions::PlaybookId)
+                        .uuid()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(PlaybookVersions::Version)
+                        .integer()
+                        .not_null(),
+                )
                 .col(ColumnDef::new(PlaybookVersions::Content).text().not_null())
                 .col(ColumnDef::new(PlaybookVersions::Files).json().not_null())
-                .col(ColumnDef::new(PlaybookVersions::CreatedByName).string().not_null())
+                .col(
+                    ColumnDef::new(PlaybookVersions::CreatedByName)
+                        .string()
+                        .not_null(),
+                )
                 .col(ts(PlaybookVersions::CreatedAt).not_null())
                 .primary_key(
                     Index::create()
@@ -220,11 +254,20 @@ impl MigrationTrait for Migration {
         m.create_table(
             Table::create()
                 .table(Schedules::Table)
-                .col(ColumnDef::new(Schedules::Id).uuid().not_null().primary_key())
+                .col(
+                    ColumnDef::new(Schedules::Id)
+                        .uuid()
+                        .not_null()
+                        .primary_key(),
+                )
                 .col(ColumnDef::new(Schedules::PlaybookId).uuid().not_null())
                 .col(ColumnDef::new(Schedules::Name).string().not_null())
                 .col(ColumnDef::new(Schedules::Cron).string().null())
-                .col(ColumnDef::new(Schedules::IntervalSeconds).big_integer().null())
+                .col(
+                    ColumnDef::new(Schedules::IntervalSeconds)
+                        .big_integer()
+                        .null(),
+                )
                 .col(ColumnDef::new(Schedules::Timezone).string().not_null())
                 .col(ColumnDef::new(Schedules::Enabled).boolean().not_null())
                 .col(ts(Schedules::EndsAt).null())
@@ -248,16 +291,14 @@ impl MigrationTrait for Migration {
         // SQLite alters one column per statement.
         for col in [
             ColumnDef::new(Runs::PlaybookId).uuid().null().to_owned(),
-            ColumnDef::new(Runs::PlaybookVersion).integer().null().to_owned(),
+            ColumnDef::new(Runs::PlaybookVersion)
+                .integer()
+                .null()
+                .to_owned(),
             ColumnDef::new(Runs::ExitCode).integer().null().to_owned(),
         ] {
-            m.alter_table(
-                Table::alter()
-                    .table(Runs::Table)
-                    .add_column(col)
-                    .to_owned(),
-            )
-            .await?;
+            m.alter_table(Table::alter().table(Runs::Table).add_column(col).to_owned())
+                .await?;
         }
         m.alter_table(
             Table::alter()

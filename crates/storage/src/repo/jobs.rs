@@ -7,10 +7,10 @@ use crate::entities::jobs;
 use crate::{Result, StorageError};
 use chrono::{DateTime, Duration, Utc};
 use itmgr_domain::{JobId, RunId};
-use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 /// Where a job is.
@@ -89,26 +89,39 @@ pub async fn enqueue(
 }
 
 /// Claims up to `limit` due jobs for `owner`, oldest first, under a lease of `lease`.
+///
+/// Two statements in one transaction: the due ids are selected and locked (`FOR UPDATE SKIP
+/// LOCKED` on PostgreSQL, so concurrent workers take disjoint sets), then exactly those rows are
+/// updated. A single `UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` is not safe:
+/// PostgreSQL may evaluate the subquery more than once and update more than `n` rows.
 pub async fn claim(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseConnection,
     owner: &str,
     limit: u64,
     lease: Duration,
     now: DateTime<Utc>,
 ) -> Result<Vec<Job>> {
+    use sea_orm::TransactionTrait;
     if limit == 0 {
         return Ok(vec![]);
     }
-    let mut due = Query::select();
-    due.column(jobs::Column::Id)
-        .from(jobs::Entity)
-        .and_where(jobs::Column::Status.eq(status::QUEUED))
-        .and_where(jobs::Column::AvailableAt.lte(now))
-        .order_by(jobs::Column::AvailableAt, sea_orm::Order::Asc)
-        .order_by(jobs::Column::Id, sea_orm::Order::Asc)
+    let txn = db.begin().await?;
+    let mut due = jobs::Entity::find()
+        .select_only()
+        .column(jobs::Column::Id)
+        .filter(jobs::Column::Status.eq(status::QUEUED))
+        .filter(jobs::Column::AvailableAt.lte(now))
+        .order_by_asc(jobs::Column::AvailableAt)
+        .order_by_asc(jobs::Column::Id)
         .limit(limit);
-    if db.get_database_backend() == DbBackend::Postgres {
-        due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    if txn.get_database_backend() == DbBackend::Postgres {
+        sea_orm::QueryTrait::query(&mut due)
+            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let ids: Vec<uuid::Uuid> = due.into_tuple().all(&txn).await?;
+    if ids.is_empty() {
+        crate::commit(txn).await?;
+        return Ok(vec![]);
     }
     let rows = jobs::Entity::update_many()
         .col_expr(jobs::Column::Status, Expr::value(status::RUNNING))
@@ -118,12 +131,11 @@ pub async fn claim(
             jobs::Column::Attempts,
             Expr::col(jobs::Column::Attempts).add(1),
         )
-        .filter(jobs::Column::Id.in_subquery(due))
-        // Re-checked on the row itself: a concurrent claim on SQLite or a skipped lock never
-        // turns a running job back into a claim.
+        .filter(jobs::Column::Id.is_in(ids))
         .filter(jobs::Column::Status.eq(status::QUEUED))
-        .exec_with_returning(db)
+        .exec_with_returning(&txn)
         .await?;
+    crate::commit(txn).await?;
     let mut jobs: Vec<Job> = rows.into_iter().map(Job::from).collect();
     jobs.sort_by_key(|j| j.id);
     Ok(jobs)
@@ -180,12 +192,18 @@ pub async fn complete(
 ) -> Result<bool> {
     let r = jobs::Entity::update_many()
         .col_expr(jobs::Column::Status, Expr::value(status::DONE))
-        .col_expr(jobs::Column::LeaseOwner, Expr::value(Option::<String>::None))
+        .col_expr(
+            jobs::Column::LeaseOwner,
+            Expr::value(Option::<String>::None),
+        )
         .col_expr(
             jobs::Column::LeaseExpiresAt,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
-        .col_expr(jobs::Column::LastError, Expr::value(error.map(str::to_owned)))
+        .col_expr(
+            jobs::Column::LastError,
+            Expr::value(error.map(str::to_owned)),
+        )
         .col_expr(
             jobs::Column::Payload,
             Expr::value(Option::<serde_json::Value>::None),
@@ -208,7 +226,10 @@ pub async fn retry_at(
     let r = jobs::Entity::update_many()
         .col_expr(jobs::Column::Status, Expr::value(status::QUEUED))
         .col_expr(jobs::Column::AvailableAt, Expr::value(at))
-        .col_expr(jobs::Column::LeaseOwner, Expr::value(Option::<String>::None))
+        .col_expr(
+            jobs::Column::LeaseOwner,
+            Expr::value(Option::<String>::None),
+        )
         .col_expr(
             jobs::Column::LeaseExpiresAt,
             Expr::value(Option::<DateTime<Utc>>::None),
@@ -236,7 +257,10 @@ pub async fn postpone(
             jobs::Column::Attempts,
             Expr::col(jobs::Column::Attempts).sub(1),
         )
-        .col_expr(jobs::Column::LeaseOwner, Expr::value(Option::<String>::None))
+        .col_expr(
+            jobs::Column::LeaseOwner,
+            Expr::value(Option::<String>::None),
+        )
         .col_expr(
             jobs::Column::LeaseExpiresAt,
             Expr::value(Option::<DateTime<Utc>>::None),
@@ -251,10 +275,7 @@ pub async fn postpone(
 /// From now on a failure of this job is final: its run has started changing hosts.
 pub async fn no_more_attempts(db: &impl ConnectionTrait, id: JobId) -> Result<()> {
     jobs::Entity::update_many()
-        .col_expr(
-            jobs::Column::MaxAttempts,
-            Expr::col(jobs::Column::Attempts),
-        )
+        .col_expr(jobs::Column::MaxAttempts, Expr::col(jobs::Column::Attempts))
         .filter(jobs::Column::Id.eq(id.as_uuid()))
         .exec(db)
         .await?;
@@ -275,7 +296,10 @@ pub async fn reap_expired(
     let requeued = expired(jobs::Entity::update_many())
         .col_expr(jobs::Column::Status, Expr::value(status::QUEUED))
         .col_expr(jobs::Column::AvailableAt, Expr::value(now + backoff))
-        .col_expr(jobs::Column::LeaseOwner, Expr::value(Option::<String>::None))
+        .col_expr(
+            jobs::Column::LeaseOwner,
+            Expr::value(Option::<String>::None),
+        )
         .col_expr(
             jobs::Column::LeaseExpiresAt,
             Expr::value(Option::<DateTime<Utc>>::None),
@@ -290,7 +314,10 @@ pub async fn reap_expired(
         .await?;
     let ended = expired(jobs::Entity::update_many())
         .col_expr(jobs::Column::Status, Expr::value(status::DONE))
-        .col_expr(jobs::Column::LeaseOwner, Expr::value(Option::<String>::None))
+        .col_expr(
+            jobs::Column::LeaseOwner,
+            Expr::value(Option::<String>::None),
+        )
         .col_expr(
             jobs::Column::LeaseExpiresAt,
             Expr::value(Option::<DateTime<Utc>>::None),

@@ -221,7 +221,9 @@ pub async fn last_runs(
 
 /// Deletes a playbook with its versions and schedules (its runs stay in the history).
 pub async fn delete(db: &impl ConnectionTrait, id: PlaybookId) -> Result<()> {
-    let r = playbooks::Entity::delete_by_id(id.as_uuid()).exec(db).await?;
+    let r = playbooks::Entity::delete_by_id(id.as_uuid())
+        .exec(db)
+        .await?;
     if r.rows_affected == 0 {
         return Err(StorageError::NotFound);
     }

@@ -549,7 +549,9 @@ pub async fn start_exclusive(
         )
         .col_expr(runs::Column::StartedAt, Expr::value(Utc::now()))
         .filter(runs::Column::Id.eq(id.as_uuid()))
-        .filter(runs::Column::Status.is_in([RunStatus::Queued.as_str(), RunStatus::Running.as_str()]))
+        .filter(
+            runs::Column::Status.is_in([RunStatus::Queued.as_str(), RunStatus::Running.as_str()]),
+        )
         .exec(&txn)
         .await?;
     crate::commit(txn).await?;
@@ -581,7 +583,11 @@ pub struct RunEvent {
 }
 
 /// Appends events (already numbered).
-pub async fn append_events(db: &impl ConnectionTrait, run: RunId, events: &[RunEvent]) -> Result<()> {
+pub async fn append_events(
+    db: &impl ConnectionTrait,
+    run: RunId,
+    events: &[RunEvent],
+) -> Result<()> {
     for batch in events.chunks(200) {
         run_events::Entity::insert_many(batch.iter().map(|e| run_events::ActiveModel {
             run_id: Set(run.as_uuid()),
@@ -635,7 +641,12 @@ pub struct Artifact {
 }
 
 /// Stores an artifact.
-pub async fn put_artifact(db: &impl ConnectionTrait, run: RunId, name: &str, content: Vec<u8>) -> Result<()> {
+pub async fn put_artifact(
+    db: &impl ConnectionTrait,
+    run: RunId,
+    name: &str,
+    content: Vec<u8>,
+) -> Result<()> {
     run_artifacts::ActiveModel {
         run_id: Set(run.as_uuid()),
         name: Set(name.to_owned()),
@@ -672,11 +683,13 @@ pub async fn artifacts(db: &impl ConnectionTrait, run: RunId) -> Result<Vec<Arti
 
 /// One artifact's content.
 pub async fn artifact(db: &impl ConnectionTrait, run: RunId, name: &str) -> Result<Vec<u8>> {
-    Ok(run_artifacts::Entity::find_by_id((run.as_uuid(), name.to_owned()))
-        .one(db)
-        .await?
-        .ok_or(StorageError::NotFound)?
-        .content)
+    Ok(
+        run_artifacts::Entity::find_by_id((run.as_uuid(), name.to_owned()))
+            .one(db)
+            .await?
+            .ok_or(StorageError::NotFound)?
+            .content,
+    )
 }
 
 /// Deletes runs (with their hosts, output, events, artifacts and jobs) finished before `before`,
@@ -752,7 +765,10 @@ pub async fn delete_old(
 /// Puts a run that failed to start back to `queued` (its job is retried).
 pub async fn requeue(db: &impl ConnectionTrait, id: RunId) -> Result<()> {
     runs::Entity::update_many()
-        .col_expr(runs::Column::Status, Expr::value(RunStatus::Queued.as_str()))
+        .col_expr(
+            runs::Column::Status,
+            Expr::value(RunStatus::Queued.as_str()),
+        )
         .col_expr(
             runs::Column::StartedAt,
             Expr::value(Option::<DateTime<Utc>>::None),

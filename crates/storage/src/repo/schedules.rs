@@ -106,7 +106,9 @@ pub async fn find(db: &impl ConnectionTrait, id: ScheduleId) -> Result<Schedule>
 
 /// Deletes a schedule.
 pub async fn delete(db: &impl ConnectionTrait, id: ScheduleId) -> Result<()> {
-    let r = schedules::Entity::delete_by_id(id.as_uuid()).exec(db).await?;
+    let r = schedules::Entity::delete_by_id(id.as_uuid())
+        .exec(db)
+        .await?;
     if r.rows_affected == 0 {
         return Err(StorageError::NotFound);
     }
@@ -114,7 +116,10 @@ pub async fn delete(db: &impl ConnectionTrait, id: ScheduleId) -> Result<()> {
 }
 
 /// All schedules (optionally of one playbook), by name.
-pub async fn list(db: &impl ConnectionTrait, playbook: Option<PlaybookId>) -> Result<Vec<Schedule>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    playbook: Option<PlaybookId>,
+) -> Result<Vec<Schedule>> {
     let mut q = schedules::Entity::find();
     if let Some(p) = playbook {
         q = q.filter(schedules::Column::PlaybookId.eq(p.as_uuid()));
@@ -162,7 +167,10 @@ pub async fn claim_slot(
 /// Records the run a fire started.
 pub async fn set_last_run(db: &impl ConnectionTrait, id: ScheduleId, run: RunId) -> Result<()> {
     schedules::Entity::update_many()
-        .col_expr(schedules::Column::LastRunId, Expr::value(Some(run.as_uuid())))
+        .col_expr(
+            schedules::Column::LastRunId,
+            Expr::value(Some(run.as_uuid())),
+        )
         .filter(schedules::Column::Id.eq(id.as_uuid()))
         .exec(db)
         .await?;

@@ -25,6 +25,10 @@ describe('sidebar', () => {
     expect(visibleNavItems(['terminal:open', 'recordings:view']).map((i) => i.path)).toEqual(['/terminals', '/recordings', '/sessions', '/tokens']);
     expect(visibleNavItems(['terminal:open']).map((i) => i.path)).not.toContain('/recordings');
   });
+  it('shows Playbooks and Schedules after Runs to anyone who can read playbooks', () => {
+    expect(visibleNavItems(['runs:read', 'playbooks:read']).map((i) => i.path)).toEqual(['/runs', '/playbooks', '/schedules', '/sessions', '/tokens']);
+    expect(visibleNavItems(['runs:read']).map((i) => i.path)).not.toContain('/playbooks');
+  });
   it('shows Runs to anyone who can read runs, after Groups', () => {
     expect(visibleNavItems(['hosts:read', 'runs:read']).map((i) => i.path)).toEqual(['/hosts', '/groups', '/runs', '/sessions', '/tokens']);
     expect(visibleNavItems(['hosts:read']).map((i) => i.path)).not.toContain('/runs');

@@ -1,4 +1,6 @@
 import {
+  IconBook,
+  IconCalendarTime,
   IconDeviceDesktop,
   IconFolders,
   IconGauge,
@@ -24,6 +26,8 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/hosts', label: 'nav.hosts', icon: IconServer2, permission: PERMISSIONS.hostsRead, testId: 'nav-hosts' },
   { path: '/groups', label: 'nav.groups', icon: IconFolders, permission: PERMISSIONS.hostsRead, testId: 'nav-groups' },
   { path: '/runs', label: 'nav.runs', icon: IconPlayerPlay, permission: PERMISSIONS.runsRead, testId: 'nav-runs' },
+  { path: '/playbooks', label: 'nav.playbooks', icon: IconBook, permission: PERMISSIONS.playbooksRead, testId: 'nav-playbooks' },
+  { path: '/schedules', label: 'nav.schedules', icon: IconCalendarTime, permission: PERMISSIONS.playbooksRead, testId: 'nav-schedules' },
   { path: '/terminals', label: 'nav.terminals', icon: IconTerminal2, permission: PERMISSIONS.terminalOpen, testId: 'nav-terminals' },
   { path: '/recordings', label: 'nav.recordings', icon: IconPlayerRecord, permission: PERMISSIONS.recordingsView, testId: 'nav-recordings' },
   { path: '/users', label: 'nav.users', icon: IconUsers, permission: PERMISSIONS.usersRead, testId: 'nav-users' },

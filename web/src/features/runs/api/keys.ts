@@ -9,4 +9,6 @@ export const runKeys = {
   targets: (spec: TargetSpec) => ['runs', 'targets', spec] as const,
   groups: () => ['runs', 'groups'] as const,
   sshKeys: () => ['runs', 'ssh-keys'] as const,
+  tasks: (id: string) => ['runs', 'tasks', id] as const,
+  artifacts: (id: string) => ['runs', 'artifacts', id] as const,
 };

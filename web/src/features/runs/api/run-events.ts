@@ -91,13 +91,13 @@ export type RunLive = {
  * Follows a run while mounted: host states and output arrive live; when the run ends the detail
  * and lists are re-read. Output updates are batched per animation frame so long outputs stay smooth.
  */
-export function useRunStream(id: string, initial: RunDetail | undefined): RunLive {
+export function useRunStream(id: string, initial: RunDetail | undefined, cap?: number): RunLive {
   const client = useQueryClient();
   const [hosts, setHosts] = useState<Map<string, RunHost>>(new Map());
   const [final, setFinal] = useState<Run | null>(null);
   const [outputVersion, setOutputVersion] = useState(0);
   // Mutated by the stream (outside render); `outputVersion` tells React when it changed.
-  const [buffer] = useState(() => new OutputBuffer());
+  const [buffer] = useState(() => new OutputBuffer(cap));
   const ready = initial !== undefined;
 
   useEffect(() => {

@@ -14,9 +14,12 @@ import { useCancelRun } from '../api/cancel-run';
 import { useRun } from '../api/get-run';
 import { useRerunRun } from '../api/rerun-run';
 import { useRunStream } from '../api/run-events';
+import { MAX_KEPT_LINES } from '../lib/output';
 import { elapsedMs, formatDuration, hasFailures, isFinished, summarize } from '../lib/status';
 import { useNow } from '../lib/use-now';
 import { RunHostsTable } from './run-hosts-table';
+import { PlaybookLog } from './playbook-log';
+import { PlaybookHostsTable, RunArtifacts, RunParameters, TaskTimeline } from './playbook-sections';
 import { RunOutput } from './run-output';
 import { RunStatusBadge, SummaryBadges } from './run-status-badge';
 
@@ -45,7 +48,9 @@ function Live({ detail }: { detail: RunDetail }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const canExecute = usePermission(detail.kind.startsWith('key_') ? PERMISSIONS.keysDeploy : PERMISSIONS.runsExecute);
-  const live = useRunStream(detail.id, detail);
+  const isPlaybook = detail.kind === 'playbook';
+  // A playbook's log is one long run-level stream: keep far more of it (the viewer is virtualised).
+  const live = useRunStream(detail.id, detail, isPlaybook ? MAX_KEPT_LINES * 10 : undefined);
   const cancel = useCancelRun();
   const rerun = useRerunRun();
   const [confirmCancel, setConfirmCancel] = useState(false);
@@ -133,36 +138,73 @@ function Live({ detail }: { detail: RunDetail }) {
           ) : null}
         </Group>
       </Paper>
-      <Paper withBorder p="md" radius="md">
-        <Title order={4} mb="sm">
-          {t('runs.detail.hostsTitle')}
-        </Title>
-        <RunHostsTable
-          hosts={live.hosts}
-          selected={selected}
-          onSelect={(hid) => {
-            setSelected(hid);
-            setView('host');
-          }}
-          showResult={isKey}
-          now={now}
-        />
-      </Paper>
-      <Paper withBorder p="md" radius="md">
-        <Title order={4} mb="sm">
-          {t('runs.detail.outputTitle')}
-        </Title>
-        <RunOutput
-          output={live.output}
-          version={live.outputVersion}
-          names={names}
-          view={view}
-          onView={setView}
-          hostId={selected ?? (live.hosts.length === 1 ? (live.hosts[0]?.host_id ?? null) : null)}
-          follow={follow}
-          onFollow={setFollow}
-        />
-      </Paper>
+      {isPlaybook ? (
+        <>
+          <Paper withBorder p="md" radius="md">
+            <Title order={4} mb="sm">
+              {t('runs.playbook.statsTitle')}
+            </Title>
+            <PlaybookHostsTable hosts={live.hosts} />
+          </Paper>
+          <Paper withBorder p="md" radius="md">
+            <Title order={4} mb="sm">
+              {t('runs.playbook.logTitle')}
+            </Title>
+            <PlaybookLog runId={run.id} output={live.output} version={live.outputVersion} />
+          </Paper>
+          <Paper withBorder p="md" radius="md">
+            <Title order={4} mb="sm">
+              {t('runs.playbook.tasksTitle')}
+            </Title>
+            <TaskTimeline runId={run.id} live={!finished} />
+          </Paper>
+          <Paper withBorder p="md" radius="md">
+            <Title order={4} mb="sm">
+              {t('runs.playbook.artifactsTitle')}
+            </Title>
+            <RunArtifacts runId={run.id} finished={finished} />
+          </Paper>
+          <Paper withBorder p="md" radius="md">
+            <Title order={4} mb="sm">
+              {t('runs.playbook.parametersTitle')}
+            </Title>
+            <RunParameters run={run} />
+          </Paper>
+        </>
+      ) : (
+        <>
+          <Paper withBorder p="md" radius="md">
+            <Title order={4} mb="sm">
+              {t('runs.detail.hostsTitle')}
+            </Title>
+            <RunHostsTable
+              hosts={live.hosts}
+              selected={selected}
+              onSelect={(hid) => {
+                setSelected(hid);
+                setView('host');
+              }}
+              showResult={isKey}
+              now={now}
+            />
+          </Paper>
+          <Paper withBorder p="md" radius="md">
+            <Title order={4} mb="sm">
+              {t('runs.detail.outputTitle')}
+            </Title>
+            <RunOutput
+              output={live.output}
+              version={live.outputVersion}
+              names={names}
+              view={view}
+              onView={setView}
+              hostId={selected ?? (live.hosts.length === 1 ? (live.hosts[0]?.host_id ?? null) : null)}
+              follow={follow}
+              onFollow={setFollow}
+            />
+          </Paper>
+        </>
+      )}
       <Modal opened={confirmCancel} onClose={() => setConfirmCancel(false)} title={t('runs.detail.cancelTitle')} centered>
         <Stack>
           <Text size="sm">{t('runs.detail.cancelConfirm')}</Text>

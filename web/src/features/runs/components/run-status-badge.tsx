@@ -1,17 +1,9 @@
 import { Badge, Group } from '@mantine/core';
+import { RunStatusBadge } from '@/components/runs/run-status-badge';
 import { useTranslation } from 'react-i18next';
 import type { RunSummary } from '@/api/types';
 import { statusColor, SUMMARY_ORDER } from '../lib/status';
-
-/** A run's or a host's status. */
-export function RunStatusBadge({ status, testId = 'run-status' }: { status: string; testId?: string }) {
-  const { t } = useTranslation();
-  return (
-    <Badge color={statusColor(status)} variant="light" data-testid={testId} data-status={status}>
-      {t(`runs.status.${status}` as 'runs.status.queued', { defaultValue: status })}
-    </Badge>
-  );
-}
+export { RunStatusBadge };
 
 /** Host counts by state as coloured badges; zero counts are left out. */
 export function SummaryBadges({ summary, size = 'sm' }: { summary: RunSummary; size?: 'xs' | 'sm' | 'md' }) {

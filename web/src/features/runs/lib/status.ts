@@ -1,22 +1,7 @@
+import { statusColor } from '@/lib/run-status';
 import type { HostRunStatus, RunHost, RunSummary } from '@/api/types';
 
-/** Badge colours of run and host statuses. */
-const COLORS: Record<string, string> = {
-  queued: 'gray',
-  pending: 'gray',
-  running: 'blue',
-  succeeded: 'green',
-  failed: 'red',
-  unreachable: 'orange',
-  timed_out: 'yellow',
-  canceled: 'dark',
-  skipped: 'gray',
-  lost: 'grape',
-};
-
-export function statusColor(status: string): string {
-  return COLORS[status] ?? 'gray';
-}
+export { statusColor };
 
 export function isFinished(status: string): boolean {
   return status !== 'queued' && status !== 'running';

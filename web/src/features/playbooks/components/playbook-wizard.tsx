@@ -1,0 +1,332 @@
+import { ActionIcon, Alert, Anchor, Button, Code, Group, Loader, Paper, Stack, Stepper, Switch, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconArrowLeft, IconCheck, IconFilePlus, IconTrash, IconX } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+import type { Playbook } from '@/api/types';
+import { QueryError } from '@/components/feedback/query-error';
+import { TableSkeleton } from '@/components/feedback/table-skeleton';
+import { ApiError } from '@/lib/api-error';
+import { errorMessage, notifyError, notifySuccess } from '@/lib/notify';
+import { usePlaybook } from '../api/get-playbook';
+import { useSavePlaybook } from '../api/save-playbook';
+import { useValidatePlaybook } from '../api/validate-playbook';
+import { EMPTY_PLAYBOOK, fromPlaybook, stepOfField, STEPS, targetParts, toPlaybookInput, validateStep, type PlaybookDraft, type Step } from '../lib/playbook-form';
+import type { TargetsSlot } from '../lib/slots';
+import { OptionsEditor } from './options-editor';
+import { SurveyEditor, VariablesEditor } from './variables-editor';
+
+const mono = { input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } };
+
+/** `/playbooks/new` and `/playbooks/:id/edit`: the wizard, with the playbook loaded when editing. */
+export function PlaybookWizardPage({ targets }: { targets: TargetsSlot }) {
+  const { id } = useParams();
+  const playbook = usePlaybook(id ?? '', Boolean(id));
+  if (!id) return <PlaybookWizard targets={targets} />;
+  if (playbook.isError) return <QueryError error={playbook.error} onRetry={() => void playbook.refetch()} />;
+  if (!playbook.data) return <TableSkeleton rows={6} />;
+  return <PlaybookWizard key={playbook.data.id} targets={targets} playbook={playbook.data} />;
+}
+
+/** Content → targets → variables & survey → options → review, then save. */
+export function PlaybookWizard({ targets: TargetsEditor, playbook }: { targets: TargetsSlot; playbook?: Playbook }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const save = useSavePlaybook();
+  const [draft, setDraft] = useState<PlaybookDraft>(() => (playbook ? fromPlaybook(playbook) : EMPTY_PLAYBOOK));
+  const [active, setActive] = useState(0);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const set = (patch: Partial<PlaybookDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  const step: Step = STEPS[active] ?? 'content';
+  const errorSteps = new Set(Object.keys(errors).map(stepOfField));
+
+  const goTo = (next: number) => {
+    // Moving forward checks the current step first; going back never blocks.
+    if (next > active) {
+      for (let i = active; i < next; i++) {
+        const s = STEPS[i] ?? 'content';
+        const found = validateStep(t, s, draft);
+        if (Object.keys(found).length) {
+          setErrors(found);
+          setActive(i);
+          return;
+        }
+      }
+    }
+    setErrors({});
+    setActive(next);
+  };
+
+  const submit = () => {
+    for (const s of STEPS) {
+      const found = validateStep(t, s, draft);
+      if (Object.keys(found).length) {
+        setErrors(found);
+        setActive(STEPS.indexOf(s));
+        return;
+      }
+    }
+    save.mutate(
+      { id: playbook?.id, body: toPlaybookInput(draft) },
+      {
+        onSuccess: (p) => {
+          notifySuccess(playbook ? t('playbooks.saved') : t('playbooks.created'));
+          void navigate(`/playbooks/${p.id}`);
+        },
+        onError: (err) => {
+          if (err instanceof ApiError && (err.status === 422 || err.status === 409)) {
+            const fields = err.status === 409 ? { name: err.message } : err.fieldErrors;
+            if (Object.keys(fields).length) {
+              setErrors(fields);
+              const first = STEPS.findIndex((s) => Object.keys(fields).some((f) => stepOfField(f) === s));
+              setActive(first < 0 ? 0 : first);
+              return;
+            }
+          }
+          notifyError(err);
+        },
+      },
+    );
+  };
+
+  return (
+    <Stack>
+      <Anchor component={Link} to={playbook ? `/playbooks/${playbook.id}` : '/playbooks'} size="sm" display="inline-flex" style={{ alignItems: 'center', gap: 4 }}>
+        <IconArrowLeft size={14} /> {playbook ? playbook.name : t('playbooks.backToList')}
+      </Anchor>
+      <Title order={2}>{playbook ? t('playbooks.editTitle', { name: playbook.name }) : t('playbooks.createTitle')}</Title>
+      <Paper withBorder p="md" radius="md">
+        <Stepper active={active} onStepClick={goTo} size="sm" data-testid="playbook-wizard">
+          {STEPS.map((s) => (
+            <Stepper.Step key={s} label={t(`playbooks.steps.${s}`)} color={errorSteps.has(s) ? 'red' : undefined} data-testid={`wizard-step-${s}`} />
+          ))}
+        </Stepper>
+        <div style={{ marginTop: 'var(--mantine-spacing-lg)' }} data-testid={`wizard-panel-${step}`}>
+          {step === 'content' ? <ContentStep draft={draft} set={set} errors={errors} /> : null}
+          {step === 'targets' ? (
+            <Stack gap="xs">
+              <Text size="sm" c="dimmed">
+                {t('playbooks.targetsHint')}
+              </Text>
+              <TargetsEditor
+                value={draft.targets}
+                onChange={(targets) => set({ targets })}
+                error={Object.entries(errors).find(([f]) => stepOfField(f) === 'targets')?.[1] ?? null}
+              />
+            </Stack>
+          ) : null}
+          {step === 'variables' ? (
+            <Stack>
+              <div>
+                <Title order={5}>{t('playbooks.variables.title')}</Title>
+                <Text size="sm" c="dimmed" mb="xs">
+                  {t('playbooks.variables.hint', { ref: '{{ secret:NAME }}' })}
+                </Text>
+                <VariablesEditor rows={draft.variables} onChange={(variables) => set({ variables })} errors={errors} />
+              </div>
+              <div>
+                <Title order={5}>{t('playbooks.survey.title')}</Title>
+                <Text size="sm" c="dimmed" mb="xs">
+                  {t('playbooks.survey.hint')}
+                </Text>
+                <SurveyEditor rows={draft.survey} onChange={(survey) => set({ survey })} errors={errors} />
+              </div>
+            </Stack>
+          ) : null}
+          {step === 'options' ? (
+            <Stack>
+              <OptionsEditor value={draft.options} onChange={(options) => set({ options })} errors={errors} />
+              <Switch label={t('playbooks.allowParallel')} description={t('playbooks.allowParallelHint')} checked={draft.allowParallel} onChange={(e) => set({ allowParallel: e.currentTarget.checked })} data-testid="option-parallel" />
+              <Switch
+                label={t('playbooks.retryInfrastructure')}
+                description={t('playbooks.retryInfrastructureHint')}
+                checked={draft.retryInfrastructure}
+                onChange={(e) => set({ retryInfrastructure: e.currentTarget.checked })}
+              />
+            </Stack>
+          ) : null}
+          {step === 'review' ? <Review draft={draft} /> : null}
+        </div>
+        {Object.keys(errors).length > 0 && !errorSteps.has(step) ? (
+          <Alert color="red" mt="md" data-testid="wizard-errors">
+            {t('playbooks.errors.otherSteps')}
+          </Alert>
+        ) : null}
+        <Group justify="space-between" mt="lg">
+          <Button variant="default" onClick={() => goTo(active - 1)} disabled={active === 0} data-testid="wizard-back">
+            {t('common.back')}
+          </Button>
+          {step === 'review' ? (
+            <Button onClick={submit} loading={save.isPending} leftSection={<IconCheck size={16} />} data-testid="wizard-save">
+              {playbook ? t('playbooks.save') : t('playbooks.createSubmit')}
+            </Button>
+          ) : (
+            <Button onClick={() => goTo(active + 1)} data-testid="wizard-next">
+              {t('playbooks.next')}
+            </Button>
+          )}
+        </Group>
+      </Paper>
+    </Stack>
+  );
+}
+
+function ContentStep({ draft, set, errors }: { draft: PlaybookDraft; set: (p: Partial<PlaybookDraft>) => void; errors: Record<string, string> }) {
+  const { t } = useTranslation();
+  const [debounced] = useDebouncedValue(draft.content, 400);
+  const validation = useValidatePlaybook(debounced);
+  const checking = debounced !== draft.content || validation.isFetching;
+  const result = draft.content.trim() ? validation.data : undefined;
+  return (
+    <Stack gap="sm">
+      <TextInput label={t('playbooks.fields.name')} required value={draft.name} onChange={(e) => set({ name: e.currentTarget.value })} error={errors.name} data-testid="playbook-name" />
+      <TextInput label={t('playbooks.fields.description')} value={draft.description} onChange={(e) => set({ description: e.currentTarget.value })} error={errors.description} data-testid="playbook-description" />
+      <Textarea
+        label={t('playbooks.fields.content')}
+        required
+        autosize
+        minRows={12}
+        maxRows={30}
+        spellCheck={false}
+        value={draft.content}
+        onChange={(e) => set({ content: e.currentTarget.value })}
+        error={errors.content}
+        styles={mono}
+        data-testid="playbook-content"
+      />
+      <Group gap="xs" data-testid="playbook-validation" data-valid={result && !checking ? String(result.valid) : undefined}>
+        {checking ? (
+          <>
+            <Loader size={14} />
+            <Text size="sm" c="dimmed">
+              {t('playbooks.validation.checking')}
+            </Text>
+          </>
+        ) : validation.isError ? (
+          <Text size="sm" c="red">
+            {errorMessage(validation.error)}
+          </Text>
+        ) : result?.valid ? (
+          <>
+            <IconCheck size={16} color="var(--mantine-color-green-6)" />
+            <Text size="sm" c="green">
+              {t('playbooks.validation.valid')}
+            </Text>
+          </>
+        ) : result ? (
+          <>
+            <IconX size={16} color="var(--mantine-color-red-6)" />
+            <Text size="sm" c="red">
+              {result.line ? t('playbooks.validation.atLine', { line: result.line, message: result.message ?? '' }) : (result.message ?? t('playbooks.validation.invalid'))}
+            </Text>
+          </>
+        ) : null}
+      </Group>
+      <div>
+        <Text size="sm" fw={500}>
+          {t('playbooks.files.title')}
+        </Text>
+        <Text size="xs" c="dimmed" mb="xs">
+          {t('playbooks.files.hint')}
+        </Text>
+        <Stack gap="xs">
+          {draft.files.map((f, i) => (
+            <Paper key={i} withBorder p="xs" data-testid="playbook-file">
+              <Group gap="xs" mb={4} wrap="nowrap">
+                <TextInput
+                  placeholder="templates/motd.j2"
+                  aria-label={t('playbooks.files.path')}
+                  value={f.path}
+                  onChange={(e) => set({ files: draft.files.map((g, j) => (j === i ? { ...g, path: e.currentTarget.value } : g)) })}
+                  error={errors[`files.${i}`]}
+                  styles={mono}
+                  style={{ flex: 1 }}
+                  data-testid="playbook-file-path"
+                />
+                <ActionIcon variant="subtle" color="red" aria-label={t('common.remove')} onClick={() => set({ files: draft.files.filter((_, j) => j !== i) })} data-testid="playbook-file-remove">
+                  <IconTrash size={16} />
+                </ActionIcon>
+              </Group>
+              <Textarea
+                aria-label={t('playbooks.files.content')}
+                autosize
+                minRows={3}
+                maxRows={15}
+                spellCheck={false}
+                value={f.content}
+                onChange={(e) => set({ files: draft.files.map((g, j) => (j === i ? { ...g, content: e.currentTarget.value } : g)) })}
+                styles={mono}
+              />
+            </Paper>
+          ))}
+          {errors.files ? (
+            <Text size="sm" c="red">
+              {errors.files}
+            </Text>
+          ) : null}
+          <Group>
+            <Button size="xs" variant="light" leftSection={<IconFilePlus size={14} />} onClick={() => set({ files: [...draft.files, { path: '', content: '' }] })} data-testid="playbook-file-add">
+              {t('playbooks.files.add')}
+            </Button>
+          </Group>
+        </Stack>
+      </div>
+    </Stack>
+  );
+}
+
+function Review({ draft }: { draft: PlaybookDraft }) {
+  const { t } = useTranslation();
+  const targets = targetParts(draft.targets);
+  const o = draft.options;
+  const row = (label: string, value: string) => (
+    <Group gap="xs" wrap="nowrap" align="flex-start">
+      <Text size="sm" c="dimmed" w={180} style={{ flexShrink: 0 }}>
+        {label}
+      </Text>
+      <Text size="sm" style={{ wordBreak: 'break-word' }}>
+        {value}
+      </Text>
+    </Group>
+  );
+  return (
+    <Stack gap={6} data-testid="wizard-review">
+      {row(t('playbooks.fields.name'), draft.name)}
+      {row(t('playbooks.fields.description'), draft.description || '—')}
+      {row(t('playbooks.review.content'), t('playbooks.review.lines', { count: draft.content.split('\n').length }))}
+      {row(t('playbooks.files.title'), draft.files.length ? draft.files.map((f) => f.path).join(', ') : '—')}
+      {row(
+        t('playbooks.steps.targets'),
+        [
+          targets.hosts ? t('playbooks.review.hosts', { count: targets.hosts }) : null,
+          targets.groups.length ? t('playbooks.review.groups', { names: targets.groups.join(', ') }) : null,
+          targets.rule ? t('playbooks.review.rule', { rule: targets.rule }) : null,
+        ]
+          .filter(Boolean)
+          .join('; ') || t('playbooks.review.noTargets'),
+      )}
+      {row(t('playbooks.variables.title'), draft.variables.length ? draft.variables.map((v) => `${v.name} (${t(`playbooks.types.${v.type}`)})`).join(', ') : '—')}
+      {row(t('playbooks.survey.title'), draft.survey.length ? draft.survey.map((q) => q.label || q.name).join(', ') : '—')}
+      {row(
+        t('playbooks.steps.options'),
+        [
+          o.check ? '--check' : null,
+          o.diff ? '--diff' : null,
+          o.tags.length ? `--tags ${o.tags.join(',')}` : null,
+          o.skip_tags.length ? `--skip-tags ${o.skip_tags.join(',')}` : null,
+          o.limit ? `--limit ${o.limit}` : null,
+          o.verbosity ? `-${'v'.repeat(o.verbosity)}` : null,
+          `--forks ${o.forks}`,
+          t('playbooks.review.timeout', { seconds: o.timeout_seconds }),
+        ]
+          .filter(Boolean)
+          .join(' '),
+      )}
+      {row(t('playbooks.allowParallel'), draft.allowParallel ? t('common.yes') : t('common.no'))}
+      <Code block mah={240} style={{ overflow: 'auto' }}>
+        {draft.content}
+      </Code>
+    </Stack>
+  );
+}

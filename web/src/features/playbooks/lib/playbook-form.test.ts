@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { Playbook } from '@/api/types';
+import i18n from '@/i18n';
+import { EMPTY_PLAYBOOK, fromPlaybook, launchDraftOf, stepOfField, toJson, toLaunchRequest, toPlaybookInput, typedValue, validateStep } from './playbook-form';
+
+const t = i18n.t.bind(i18n);
+
+const playbook: Playbook = {
+  id: 'p1',
+  name: 'Patch',
+  description: 'apt upgrade',
+  content: '- hosts: all\n',
+  files: [],
+  current_version: 3,
+  allow_parallel: false,
+  retry_infrastructure: false,
+  created_at: '2025-01-01T00:00:00Z',
+  updated_at: '2025-01-01T00:00:00Z',
+  defaults: {
+    targets: { hosts: [], groups: ['web'], rule: null },
+    variables: [
+      { name: 'pkg', type: 'string', value: toJson('nginx') },
+      { name: 'retries', type: 'number', value: toJson(3) },
+    ],
+    survey: [
+      { name: 'reboot', label: 'Reboot?', type: 'boolean', required: false },
+      { name: 'env', label: 'Env', type: 'choice', required: true, choices: ['prod', 'dev'], default: toJson('dev') },
+      { name: 'token', label: 'Token', type: 'secret', required: false },
+    ],
+    options: { check: false, diff: false, tags: [], skip_tags: [], limit: null, verbosity: 0, forks: 20, timeout_seconds: 3600 },
+  },
+};
+
+describe('playbook form', () => {
+  it('round-trips a playbook into an input with typed values', () => {
+    const input = toPlaybookInput(fromPlaybook(playbook));
+    expect(input.defaults?.variables).toEqual([
+      { name: 'pkg', type: 'string', value: 'nginx' },
+      { name: 'retries', type: 'number', value: 3 },
+    ]);
+    expect(input.defaults?.survey[1]).toEqual({ name: 'env', label: 'Env', type: 'choice', required: true, choices: ['prod', 'dev'], default: 'dev' });
+    expect(input.defaults?.targets).toEqual({ hosts: [], groups: ['web'], rule: null });
+    expect(input.allow_parallel).toBe(false);
+  });
+
+  it('types values', () => {
+    expect(typedValue('number', '42')).toBe(42);
+    expect(typedValue('boolean', 'true')).toBe(true);
+    expect(typedValue('secret', 'db_password')).toBe('db_password');
+  });
+
+  it('validates steps with the server field names', () => {
+    expect(validateStep(t, 'content', { ...EMPTY_PLAYBOOK, name: ' ' })).toHaveProperty('name');
+    const vars = validateStep(t, 'variables', { ...EMPTY_PLAYBOOK, variables: [{ name: '1bad', type: 'string', value: '' }] });
+    expect(Object.keys(vars)).toEqual(['variables.0']);
+    const opts = validateStep(t, 'options', { ...EMPTY_PLAYBOOK, options: { ...EMPTY_PLAYBOOK.options, forks: 0 } });
+    expect(Object.keys(opts)).toEqual(['defaults.options.forks']);
+  });
+
+  it('maps server field errors to steps', () => {
+    expect(stepOfField('content')).toBe('content');
+    expect(stepOfField('files')).toBe('content');
+    expect(stepOfField('defaults.targets.rule')).toBe('targets');
+    expect(stepOfField('defaults.survey')).toBe('variables');
+    expect(stepOfField('defaults.options.forks')).toBe('options');
+  });
+
+  it('builds a launch request with changed variables and typed answers only', () => {
+    const draft = launchDraftOf(playbook);
+    expect(draft.survey).toEqual({ reboot: 'false', env: 'dev', token: '' });
+    draft.variables = draft.variables.map((v) => (v.name === 'retries' ? { ...v, value: '5' } : v));
+    draft.dryRun = true;
+    const req = toLaunchRequest(playbook, draft);
+    expect(req.variables).toEqual({ retries: 5 });
+    expect(req.survey).toEqual({ reboot: false, env: 'dev' });
+    expect(req.dry_run).toBe(true);
+    expect(req.targets).toEqual({ hosts: [], groups: ['web'], rule: null });
+  });
+});

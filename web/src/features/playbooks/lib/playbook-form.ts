@@ -1,0 +1,216 @@
+import type { TFunction } from 'i18next';
+import type { LaunchRequest, Playbook, PlaybookFile, PlaybookInput, PlaybookOptions, SurveyQuestion, TargetSpec, Variable, VarType } from '@/api/types';
+
+/** A variable row as edited: the value as text (typed on save). */
+export type VariableDraft = { name: string; type: VarType; value: string };
+/** A survey question as edited; `choices` only for `choice`. */
+export type SurveyDraft = { name: string; label: string; type: VarType; required: boolean; default: string; choices: string[] };
+
+export type PlaybookDraft = {
+  name: string;
+  description: string;
+  content: string;
+  files: PlaybookFile[];
+  targets: TargetSpec;
+  variables: VariableDraft[];
+  survey: SurveyDraft[];
+  options: PlaybookOptions;
+  allowParallel: boolean;
+  retryInfrastructure: boolean;
+};
+
+export const DEFAULT_OPTIONS: PlaybookOptions = { check: false, diff: false, tags: [], skip_tags: [], limit: null, verbosity: 0, forks: 20, timeout_seconds: 3600 };
+
+export const OPTION_LIMITS = { verbosity: [0, 4], forks: [1, 500], timeout_seconds: [10, 86400] } as const;
+
+export const STARTER_CONTENT = `- name: Example play
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Check the connection
+      ansible.builtin.ping:
+`;
+
+export const EMPTY_PLAYBOOK: PlaybookDraft = {
+  name: '',
+  description: '',
+  content: STARTER_CONTENT,
+  files: [],
+  targets: {},
+  variables: [],
+  survey: [],
+  options: DEFAULT_OPTIONS,
+  allowParallel: true,
+  retryInfrastructure: false,
+};
+
+/** The wizard's steps in order; the last one (review) saves. */
+export const STEPS = ['content', 'targets', 'variables', 'options', 'review'] as const;
+export type Step = (typeof STEPS)[number];
+
+/** The schema types JSON values as opaque objects; these cast plain values to and from them. */
+type Json = Variable['value'];
+export const toJson = (v: unknown): Json => v as Json;
+export const toJsonMap = (m: Record<string, unknown>): Record<string, never> => m as Record<string, never>;
+
+/** A stored value as text for an input. */
+export function valueText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+/** Text from an input as the value of a type: numbers and booleans are typed, the rest stays text. */
+export function typedValue(type: VarType, text: string): unknown {
+  if (type === 'number') {
+    const n = Number(text.trim());
+    return text.trim() === '' || Number.isNaN(n) ? text : n;
+  }
+  if (type === 'boolean') return text === 'true';
+  return text;
+}
+
+export function fromPlaybook(p: Playbook): PlaybookDraft {
+  const d = p.defaults;
+  return {
+    name: p.name,
+    description: p.description,
+    content: p.content,
+    files: p.files.map((f) => ({ ...f })),
+    targets: { hosts: d.targets.hosts ?? [], groups: d.targets.groups ?? [], rule: d.targets.rule ?? null },
+    variables: d.variables.map((v) => ({ name: v.name, type: v.type, value: valueText(v.value) })),
+    survey: d.survey.map((q) => ({
+      name: q.name,
+      label: q.label,
+      type: q.type,
+      required: q.required ?? false,
+      default: valueText(q.default),
+      choices: q.choices ?? [],
+    })),
+    options: { ...DEFAULT_OPTIONS, ...d.options },
+    allowParallel: p.allow_parallel,
+    retryInfrastructure: p.retry_infrastructure,
+  };
+}
+
+export function toSurveyQuestion(q: SurveyDraft): SurveyQuestion {
+  const out: SurveyQuestion = { name: q.name.trim(), label: q.label.trim() || q.name.trim(), type: q.type, required: q.required };
+  if (q.type === 'choice') out.choices = q.choices;
+  if (q.type !== 'secret' && q.default !== '') out.default = toJson(typedValue(q.type, q.default));
+  return out;
+}
+
+export function toPlaybookInput(d: PlaybookDraft): PlaybookInput {
+  return {
+    name: d.name.trim(),
+    description: d.description.trim(),
+    content: d.content,
+    files: d.files.filter((f) => f.path.trim() !== '' || f.content !== '').map((f) => ({ path: f.path.trim(), content: f.content })),
+    defaults: {
+      targets: { hosts: d.targets.hosts ?? [], groups: d.targets.groups ?? [], rule: d.targets.rule?.trim() ? d.targets.rule.trim() : null },
+      variables: d.variables.map((v) => ({ name: v.name.trim(), type: v.type, value: toJson(typedValue(v.type, v.value)) })),
+      survey: d.survey.map(toSurveyQuestion),
+      options: { ...d.options, limit: d.options.limit?.trim() ? d.options.limit.trim() : null },
+    },
+    allow_parallel: d.allowParallel,
+    retry_infrastructure: d.retryInfrastructure,
+  };
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Client-side checks per step, as `{field: message}` with the server's field names. */
+export function validateStep(t: TFunction, step: Step, d: PlaybookDraft): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (step === 'content') {
+    if (!d.name.trim()) errors.name = t('validation.required');
+    if (!d.content.trim()) errors.content = t('validation.required');
+    const paths = new Set<string>();
+    d.files.forEach((f, i) => {
+      const p = f.path.trim();
+      if (!p) errors[`files.${i}`] = t('playbooks.errors.filePath');
+      else if (paths.has(p)) errors[`files.${i}`] = t('playbooks.errors.fileTwice');
+      paths.add(p);
+    });
+  }
+  if (step === 'variables') {
+    const names = new Set<string>();
+    d.variables.forEach((v, i) => {
+      const n = v.name.trim();
+      if (!NAME.test(n) || names.has(n)) errors[`variables.${i}`] = t('playbooks.errors.variableName');
+      else if (v.type === 'number' && Number.isNaN(Number(v.value.trim() || 'x'))) errors[`variables.${i}`] = t('playbooks.errors.number');
+      names.add(n);
+    });
+    const questions = new Set<string>();
+    d.survey.forEach((q, i) => {
+      const n = q.name.trim();
+      if (!NAME.test(n) || questions.has(n)) errors[`survey.${i}`] = t('playbooks.errors.variableName');
+      else if (q.type === 'choice' && q.choices.length === 0) errors[`survey.${i}`] = t('playbooks.errors.choices');
+      questions.add(n);
+    });
+  }
+  if (step === 'options') {
+    for (const [key, [min, max]] of Object.entries(OPTION_LIMITS)) {
+      const v = d.options[key as keyof typeof OPTION_LIMITS];
+      if (!Number.isInteger(v) || v < min || v > max) errors[`defaults.options.${key}`] = t('playbooks.errors.range', { min, max });
+    }
+  }
+  return errors;
+}
+
+/** The step a server field error belongs on (`defaults.options.forks` → options). */
+export function stepOfField(field: string): Step {
+  if (field.startsWith('defaults.targets') || field === 'targets' || field.startsWith('targets.')) return 'targets';
+  if (field.startsWith('defaults.variables') || field.startsWith('defaults.survey')) return 'variables';
+  if (field.startsWith('defaults.options') || field === 'allow_parallel' || field === 'retry_infrastructure') return 'options';
+  return 'content';
+}
+
+/** A launch's answers and overrides as edited. */
+export type LaunchDraft = {
+  targets: TargetSpec;
+  variables: VariableDraft[];
+  survey: Record<string, string>;
+  options: PlaybookOptions;
+  dryRun: boolean;
+};
+
+export function launchDraftOf(p: Playbook): LaunchDraft {
+  const d = fromPlaybook(p);
+  return {
+    targets: d.targets,
+    variables: d.variables,
+    survey: Object.fromEntries(d.survey.map((q) => [q.name, q.type === 'boolean' && q.default === '' ? 'false' : q.default])),
+    options: d.options,
+    dryRun: false,
+  };
+}
+
+/**
+ * The launch request: targets and options always (the form starts from the defaults), only the
+ * variables whose value differs from the default, and the survey answers typed (blank ones left out).
+ */
+export function toLaunchRequest(p: Playbook, d: LaunchDraft): LaunchRequest {
+  const defaults = new Map(p.defaults.variables.map((v) => [v.name, valueText(v.value)]));
+  const variables: Record<string, unknown> = {};
+  for (const v of d.variables) if (v.name.trim() && defaults.get(v.name) !== v.value) variables[v.name.trim()] = typedValue(v.type, v.value);
+  const survey: Record<string, unknown> = {};
+  for (const q of p.defaults.survey) {
+    const answer = d.survey[q.name] ?? '';
+    if (answer === '' && q.type !== 'boolean') continue;
+    survey[q.name] = typedValue(q.type, answer);
+  }
+  return {
+    targets: d.targets,
+    variables: toJsonMap(variables),
+    survey: toJsonMap(survey),
+    options: { ...d.options, limit: d.options.limit?.trim() ? d.options.limit.trim() : null },
+    dry_run: d.dryRun,
+  };
+}
+
+/** The selection's parts, in words (for summaries). */
+export function targetParts(spec: TargetSpec): { hosts: number; groups: string[]; rule: string | null } {
+  return { hosts: spec.hosts?.length ?? 0, groups: spec.groups ?? [], rule: spec.rule?.trim() ? spec.rule.trim() : null };
+}
