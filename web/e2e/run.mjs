@@ -963,6 +963,12 @@ async function main() {
         const logText = await byTestId('playbook-log').innerText();
         if (!/PLAY|e2e-ssh|hello/i.test(logText)) throw new Error(`the log shows ${JSON.stringify(logText.slice(0, 400))}`);
         if (playbookRunStatus === 'succeeded' && !logText.includes('hello from e2e')) throw new Error(`the succeeded run's log lacks the debug message: ${JSON.stringify(logText.slice(0, 400))}`);
+        // The task timeline is read again once the run has ended: the task is listed with the host.
+        const task = page.locator('[data-testid="task-timeline"] [data-testid="task-row"]').filter({ hasText: 'hello' });
+        await task.waitFor({ timeout: 15_000 });
+        const result = task.locator('[data-testid="task-result"]').filter({ hasText: 'e2e-ssh' });
+        await result.waitFor();
+        log(`task hello on e2e-ssh: ${await result.getAttribute('data-status')}`);
       },
     ],
     [

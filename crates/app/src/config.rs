@@ -67,6 +67,12 @@ pub struct Config {
     pub job_lease_seconds: u64,
     /// Seconds between SIGTERM and SIGKILL when a playbook run is canceled or times out.
     pub cancel_grace_seconds: u64,
+    /// Finished runs older than this many days are deleted (0: keep forever).
+    pub run_retention_days: u32,
+    /// Runs kept per playbook, newest first (0: no limit).
+    pub runs_kept_per_playbook: u64,
+    /// Stored run output kept in all, MiB; the oldest runs go first (0: no limit).
+    pub run_logs_max_mb: u64,
 }
 
 fn redacted<S: serde::Serializer>(v: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -98,6 +104,9 @@ impl Default for Config {
             worker_concurrency: 4,
             job_lease_seconds: 30,
             cancel_grace_seconds: 10,
+            run_retention_days: 90,
+            runs_kept_per_playbook: 0,
+            run_logs_max_mb: 0,
         }
     }
 }

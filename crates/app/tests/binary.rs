@@ -580,13 +580,33 @@ async fn two_workers_on_postgresql_run_each_of_200_queued_jobs_exactly_once() {
     // Runs fail closed without a host key on record: record one (the silent host never gets as
     // far as presenting its own).
     let k = dir.path().join("hk");
-    assert!(Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", ""]).arg("-f").arg(&k).status().unwrap().success());
+    assert!(Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", ""])
+        .arg("-f")
+        .arg(&k)
+        .status()
+        .unwrap()
+        .success());
     let public = std::fs::read_to_string(k.with_extension("pub")).unwrap();
     let public: Vec<&str> = public.split_whitespace().take(2).collect();
-    let fp = String::from_utf8(Command::new("ssh-keygen").arg("-lf").arg(k.with_extension("pub")).output().unwrap().stdout).unwrap();
+    let fp = String::from_utf8(
+        Command::new("ssh-keygen")
+            .arg("-lf")
+            .arg(k.with_extension("pub"))
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
     let fp = fp.split_whitespace().nth(1).unwrap().to_owned();
     psql(&url, &format!("update hosts set host_key = '{}', host_key_fingerprint = '{fp}' where name = 'silent-host'", public.join(" ")));
-    let (s, run) = post(&client, format!("{base}/api/v1/runs/commands"), Some(&token), json!({ "targets": { "hosts": [h["id"]] }, "command": "true", "timeout_seconds": 300 })).await;
+    let (s, run) = post(
+        &client,
+        format!("{base}/api/v1/runs/commands"),
+        Some(&token),
+        json!({ "targets": { "hosts": [h["id"]] }, "command": "true", "timeout_seconds": 300 }),
+    )
+    .await;
     assert_eq!(s, 202, "{run}");
     let run_id = run["id"].as_str().unwrap().to_owned();
     let start_worker = || {
@@ -601,26 +621,58 @@ async fn two_workers_on_postgresql_run_each_of_200_queued_jobs_exactly_once() {
     };
     let mut doomed = start_worker();
     let deadline = Instant::now() + Duration::from_secs(30);
-    while psql(&url, &format!("select status from runs where id = '{run_id}'")) != "running" {
+    while psql(
+        &url,
+        &format!("select status from runs where id = '{run_id}'"),
+    ) != "running"
+    {
         assert!(
             Instant::now() < deadline,
             "the run never started: {}",
-            psql(&url, &format!("select status, coalesce(error, '-') from runs where id = '{run_id}'"))
+            psql(
+                &url,
+                &format!("select status, coalesce(error, '-') from runs where id = '{run_id}'")
+            )
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    let _ = Command::new("kill").arg("-KILL").arg(doomed.id().to_string()).status();
+    let _ = Command::new("kill")
+        .arg("-KILL")
+        .arg(doomed.id().to_string())
+        .status();
     let _ = doomed.wait();
     let mut rescuer = start_worker();
     let deadline = Instant::now() + Duration::from_secs(30);
-    while psql(&url, &format!("select status from runs where id = '{run_id}'")) == "running" {
-        assert!(Instant::now() < deadline, "the run stayed running after its worker died");
+    while psql(
+        &url,
+        &format!("select status from runs where id = '{run_id}'"),
+    ) == "running"
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the run stayed running after its worker died"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
-    let _ = Command::new("kill").arg("-TERM").arg(rescuer.id().to_string()).status();
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(rescuer.id().to_string())
+        .status();
     let _ = rescuer.wait();
-    assert_eq!(psql(&url, &format!("select status from runs where id = '{run_id}'")), "lost");
-    assert_eq!(psql(&url, &format!("select attempts from jobs where run_id = '{run_id}'")), "1");
+    assert_eq!(
+        psql(
+            &url,
+            &format!("select status from runs where id = '{run_id}'")
+        ),
+        "lost"
+    );
+    assert_eq!(
+        psql(
+            &url,
+            &format!("select attempts from jobs where run_id = '{run_id}'")
+        ),
+        "1"
+    );
     server.stop();
     psql(
         &admin_url,

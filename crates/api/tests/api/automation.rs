@@ -129,10 +129,13 @@ fn sample_proc(
     })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_playbook_runs_against_real_hosts_with_check_mode_stats_secrets_and_artifacts() {
+on_both_databases!(a_playbook_runs_against_real_hosts_with_check_mode_stats_secrets_and_artifacts);
+
+async fn a_playbook_runs_against_real_hosts_with_check_mode_stats_secrets_and_artifacts(
+    backend: Backend,
+) {
     let fleet = Fleet::start(2);
-    let app = TestApp::spawn(Backend::Sqlite).await;
+    let app = TestApp::spawn(backend).await;
     let admin = app.admin_token().await;
     let mut targets: Vec<(String, SocketAddr, String)> = fleet
         .hosts
@@ -432,6 +435,32 @@ async fn a_playbook_runs_against_real_hosts_with_check_mode_stats_secrets_and_ar
         .get(&format!("/api/v1/playbooks/{pid}/versions"), &admin)
         .await;
     assert_eq!(versions.as_array().unwrap().len(), 3);
+
+    // Retention: one run kept per playbook, then a log budget.
+    use itmgr_storage::repo::runs::delete_old;
+    let db = app.state.db.conn();
+    assert_eq!(delete_old(db, None, Some(1), None).await.unwrap(), 1);
+    let (_, list) = app
+        .get(&format!("/api/v1/runs?playbook={pid}"), &admin)
+        .await;
+    assert_eq!(list["total"], 1, "{list}");
+    assert_eq!(
+        list["items"][0]["id"],
+        id.as_str(),
+        "the newest run is kept"
+    );
+    assert_eq!(delete_old(db, None, None, Some(i64::MAX)).await.unwrap(), 0);
+    assert_eq!(
+        delete_old(db, None, None, Some(10)).await.unwrap(),
+        1,
+        "its log exceeds 10 bytes"
+    );
+    let (s, _) = app.get(&format!("/api/v1/runs/{id}"), &admin).await;
+    assert_eq!(s, 404);
+    let (s, _) = app
+        .get(&format!("/api/v1/runs/{id}/artifacts"), &admin)
+        .await;
+    assert_eq!(s, 404);
 }
 
 const SLEEPER: &str = r#"- hosts: all

@@ -692,14 +692,40 @@ pub async fn artifact(db: &impl ConnectionTrait, run: RunId, name: &str) -> Resu
     )
 }
 
-/// Deletes runs (with their hosts, output, events, artifacts and jobs) finished before `before`,
-/// and for each playbook all but its newest `keep_per_playbook` runs. Returns how many.
+/// Deletes finished runs (with their hosts, output, events, artifacts and jobs): those finished
+/// before `before`, for each playbook all but its newest `keep_per_playbook`, and the oldest
+/// beyond `max_log_bytes` of stored output in all. Returns how many.
 pub async fn delete_old(
     db: &sea_orm::DatabaseConnection,
     before: Option<DateTime<Utc>>,
     keep_per_playbook: Option<u64>,
+    max_log_bytes: Option<i64>,
 ) -> Result<u64> {
     let mut doomed: Vec<uuid::Uuid> = Vec::new();
+    if let Some(cap) = max_log_bytes {
+        // Newest first: keep runs while the running total of their output fits.
+        let sizes: Vec<(uuid::Uuid, Option<i64>)> = runs::Entity::find()
+            .select_only()
+            .column(runs::Column::Id)
+            .column_as(
+                sea_orm::sea_query::Expr::cust(
+                    "(SELECT CAST(COALESCE(SUM(LENGTH(data)), 0) AS BIGINT) FROM run_output WHERE run_output.run_id = runs.id)",
+                ),
+                "bytes",
+            )
+            .filter(runs::Column::FinishedAt.is_not_null())
+            .order_by_desc(runs::Column::QueuedAt)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let mut total = 0i64;
+        for (id, bytes) in sizes {
+            total += bytes.unwrap_or(0);
+            if total > cap {
+                doomed.push(id);
+            }
+        }
+    }
     if let Some(t) = before {
         doomed.extend(
             runs::Entity::find()
@@ -728,6 +754,8 @@ pub async fn delete_old(
                     .filter(runs::Column::PlaybookId.eq(p))
                     .filter(runs::Column::FinishedAt.is_not_null())
                     .order_by_desc(runs::Column::QueuedAt)
+                    // SQLite takes OFFSET only after a LIMIT.
+                    .limit(i64::MAX as u64)
                     .offset(keep)
                     .into_tuple::<uuid::Uuid>()
                     .all(db)

@@ -88,8 +88,8 @@ export type RunLive = {
 };
 
 /**
- * Follows a run while mounted: host states and output arrive live; when the run ends the detail
- * and lists are re-read. Output updates are batched per animation frame so long outputs stay smooth.
+ * Follows a run while mounted: host states and output arrive live; when the run ends the detail,
+ * lists and task events are re-read. Output updates are batched per animation frame so long outputs stay smooth.
  */
 export function useRunStream(id: string, initial: RunDetail | undefined, cap?: number): RunLive {
   const client = useQueryClient();
@@ -120,6 +120,8 @@ export function useRunStream(id: string, initial: RunDetail | undefined, cap?: n
         setFinal(run);
         void client.invalidateQueries({ queryKey: runKeys.detail(id) });
         void client.invalidateQueries({ queryKey: runKeys.lists() });
+        // A playbook's last task events land just before the end, after the timeline's last poll.
+        void client.invalidateQueries({ queryKey: runKeys.tasks(id) });
       },
     });
     return () => {
