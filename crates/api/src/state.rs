@@ -56,6 +56,8 @@ pub struct AutomationConfig {
     pub lease: Duration,
     /// Between SIGTERM and SIGKILL when a playbook run is canceled or times out.
     pub cancel_grace: Duration,
+    /// Bare mirrors of playbook Git repositories (fetched before each run).
+    pub git_cache: std::path::PathBuf,
 }
 
 impl Default for AutomationConfig {
@@ -67,6 +69,7 @@ impl Default for AutomationConfig {
             worker_concurrency: 4,
             lease: Duration::from_secs(30),
             cancel_grace: Duration::from_secs(10),
+            git_cache: std::env::temp_dir().join("itmgr-git"),
         }
     }
 }

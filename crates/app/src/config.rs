@@ -255,6 +255,7 @@ impl Config {
                 worker_concurrency: self.worker_concurrency.max(1),
                 lease: std::time::Duration::from_secs(self.job_lease_seconds.max(2)),
                 cancel_grace: std::time::Duration::from_secs(self.cancel_grace_seconds),
+                git_cache: self.data_dir.join("git"),
             },
             ..itmgr_api::ApiConfig::default()
         }

@@ -10,9 +10,11 @@
 //! after a grace period. The work directory is removed afterwards, artifacts copied out first.
 
 mod agent;
+mod git;
 mod runner;
 mod validate;
 
+pub use git::{checkout, fetch_mirror, GitAuth};
 pub use runner::{
     find_ansible, run, Artifact, InvHost, Options, Outcome, RunSpec, Update, ARTIFACT_LIMITS,
 };
@@ -30,4 +32,7 @@ pub enum AutomationError {
     /// A private key could not be loaded into the agent.
     #[error("a private key could not be used: {0}")]
     Key(String),
+    /// Cloning, fetching or checking out a Git source failed.
+    #[error("{0}")]
+    Git(String),
 }

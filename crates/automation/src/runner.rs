@@ -73,6 +73,9 @@ pub struct RunSpec {
     /// Private keys (OpenSSH/PEM text and passphrase) the agent serves.
     pub keys: Vec<(Zeroizing<String>, Option<Zeroizing<String>>)>,
     pub options: Options,
+    /// A Git source: the mirror to check out from, the ref, and the playbook's path in it
+    /// (`playbook` and `files` are then unused).
+    pub checkout: Option<(PathBuf, String, String)>,
 }
 
 /// Progress of a run.
@@ -102,6 +105,8 @@ pub struct Outcome {
     pub artifacts: Vec<Artifact>,
     /// Artifacts left out because of the limits.
     pub notes: Vec<String>,
+    /// For a Git source: the commit that ran.
+    pub commit: Option<String>,
 }
 
 /// Finds `ansible-playbook`: the configured path, the product's virtualenv in the data dir,
@@ -128,7 +133,7 @@ fn prep(e: impl std::fmt::Display) -> AutomationError {
 }
 
 /// Writes a file readable by the owner only.
-fn write_private(path: &Path, data: &[u8]) -> Result<(), AutomationError> {
+pub(crate) fn write_private(path: &Path, data: &[u8]) -> Result<(), AutomationError> {
     if let Some(dir) = path.parent() {
         std::fs::DirBuilder::new()
             .recursive(true)
@@ -195,8 +200,10 @@ fn ansible_cfg(dir: &Path, forks: u32) -> String {
 
 /// Prepares the work directory; returns the extra-vars file and the playbook path.
 fn prepare(dir: &Path, spec: &RunSpec) -> Result<(), AutomationError> {
-    write_private(&dir.join("playbook.yml"), spec.playbook.as_bytes())?;
-    for (path, content) in &spec.files {
+    if spec.checkout.is_none() {
+        write_private(&dir.join("playbook.yml"), spec.playbook.as_bytes())?;
+    }
+    for (path, content) in spec.files.iter().filter(|_| spec.checkout.is_none()) {
         if !safe_relative(path) || path == "playbook.yml" {
             return Err(AutomationError::Prepare(format!("bad file path {path:?}")));
         }
@@ -264,7 +271,7 @@ fn prepare(dir: &Path, spec: &RunSpec) -> Result<(), AutomationError> {
     Ok(())
 }
 
-fn args(dir: &Path, o: &Options) -> Vec<String> {
+fn args(dir: &Path, o: &Options, playbook: &Path) -> Vec<String> {
     let mut a = vec![
         "-i".to_owned(),
         dir.join("inventory/hosts.yml").display().to_string(),
@@ -294,7 +301,7 @@ fn args(dir: &Path, o: &Options) -> Vec<String> {
     }
     a.push("--forks".into());
     a.push(o.forks.max(1).to_string());
-    a.push(dir.join("playbook.yml").display().to_string());
+    a.push(playbook.display().to_string());
     a
 }
 
@@ -436,6 +443,21 @@ async fn run_in(
     cancel: &mut watch::Receiver<bool>,
 ) -> Result<Outcome, AutomationError> {
     prepare(dir, &spec)?;
+    let (cwd, playbook, commit) = match &spec.checkout {
+        None => (dir.to_path_buf(), dir.join("playbook.yml"), None),
+        Some((mirror, git_ref, path)) => {
+            let repo = dir.join("repo");
+            let commit = crate::git::checkout(mirror, git_ref, &repo).await?;
+            if !safe_relative(path) || !repo.join(path).is_file() {
+                return Err(AutomationError::Git(format!(
+                    "no playbook at {path:?} in {git_ref} ({commit})"
+                )));
+            }
+            let pb = repo.join(path);
+            let cwd = pb.parent().map_or(repo.clone(), Path::to_path_buf);
+            (cwd, pb, Some(commit))
+        }
+    };
     let mut keys = Vec::new();
     for (text, pass) in &spec.keys {
         keys.push(
@@ -448,8 +470,8 @@ async fn run_in(
     drop(keys);
     let events_path = dir.join("events.jsonl");
     let mut cmd = tokio::process::Command::new(&spec.ansible_playbook);
-    cmd.args(args(dir, &spec.options))
-        .current_dir(dir)
+    cmd.args(args(dir, &spec.options, &playbook))
+        .current_dir(&cwd)
         .env_clear()
         .env(
             "PATH",
@@ -479,7 +501,10 @@ async fn run_in(
         .stderr
         .take()
         .map(|e| tokio::spawn(pump(e, true, tx.clone())));
-    let mut outcome = Outcome::default();
+    let mut outcome = Outcome {
+        commit,
+        ..Outcome::default()
+    };
     let (mut offset, mut partial) = (0u64, Vec::new());
     let deadline = tokio::time::Instant::now() + spec.options.timeout;
     let mut tick = tokio::time::interval(Duration::from_millis(100));
@@ -575,7 +600,7 @@ mod tests {
             timeout: Duration::from_secs(1),
             grace: Duration::from_secs(1),
         };
-        let a = args(Path::new("/w"), &o);
+        let a = args(Path::new("/w"), &o, Path::new("/w/playbook.yml"));
         assert_eq!(
             a,
             [

@@ -21,6 +21,9 @@ impl Handler for Count {
     fn lost(&self, _job: Job, _error: String) -> BoxFuture<'_, ()> {
         Box::pin(async {})
     }
+    fn gave_up(&self, _job: Job, _error: String) -> BoxFuture<'_, ()> {
+        Box::pin(async {})
+    }
 }
 
 fn psql(url: &str, sql: &str) {

@@ -53,9 +53,10 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait Handler: Send + Sync + 'static {
     /// Runs one claimed job.
     fn handle(&self, job: Job, ctl: Control) -> BoxFuture<'_, Outcome>;
-    /// A job ended without a worker: its worker vanished and no attempts are left, or it failed
-    /// for good after retries (`error`).
+    /// A job ended without a worker: its worker vanished and no attempts are left.
     fn lost(&self, job: Job, error: String) -> BoxFuture<'_, ()>;
+    /// A job failed for good after its retries (`error` from the last attempt).
+    fn gave_up(&self, job: Job, error: String) -> BoxFuture<'_, ()>;
 }
 
 /// Worker settings.
@@ -278,7 +279,7 @@ impl RunCtx {
                     repo::retry_at(db, id, &owner, Utc::now() + chrono_dur(delay), &error).await
                 } else {
                     let r = repo::complete(db, id, &owner, Some(&error)).await;
-                    self.handler.lost(job, error).await;
+                    self.handler.gave_up(job, error).await;
                     r
                 }
             }

@@ -9,7 +9,8 @@ use crate::extract::{Auth, Json, Path, Query};
 use crate::services::{
     self,
     playbooks::{
-        Detail, LaunchRequest, PlaybookDefaults, PlaybookFile, PlaybookInput, PlaybookOptions,
+        Detail, GitSource, LaunchRequest, PlaybookDefaults, PlaybookFile, PlaybookInput,
+        PlaybookOptions,
     },
     schedules::{ScheduleInput, ScheduleOverrides},
 };
@@ -77,8 +78,10 @@ pub struct Playbook {
     pub name: String,
     pub description: String,
     pub current_version: i32,
-    /// The current version's YAML.
+    /// The current version's YAML (empty for a Git source).
     pub content: String,
+    /// Where the playbook comes from when it is not stored here.
+    pub source: Option<GitSource>,
     pub files: Vec<PlaybookFile>,
     pub defaults: PlaybookDefaults,
     pub allow_parallel: bool,
@@ -96,6 +99,7 @@ impl From<Detail> for Playbook {
             description: d.playbook.description,
             current_version: d.playbook.current_version,
             content: d.version.content,
+            source: d.source,
             files: d.files,
             defaults: d.defaults,
             allow_parallel: d.playbook.allow_parallel,

@@ -6,7 +6,7 @@ use super::playbooks::{self, defaults_of, host_status, VarType};
 use super::runs::{self as runs_svc, Masker, Msg};
 use crate::state::AppState;
 use chrono::Utc;
-use itmgr_domain::{HostId, HostRunStatus, RunKind, RunStatus, SecretId};
+use itmgr_domain::{HostId, HostRunStatus, RunKind, RunStatus, SecretId, SecretKind};
 use itmgr_jobs::{BoxFuture, Control, Handler, Outcome};
 use itmgr_storage::repo::jobs::Job;
 use itmgr_storage::repo::playbooks as pb_repo;
@@ -105,6 +105,15 @@ impl Handler for Executor {
         })
     }
 
+    fn gave_up(&self, job: Job, error: String) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            let db = self.state.db.conn();
+            if let Err(e) = repo::end_open(db, job.run_id, RunStatus::Failed, &error).await {
+                tracing::error!(run = %job.run_id, error = %e, "marking a run failed");
+            }
+        })
+    }
+
     fn lost(&self, job: Job, error: String) -> BoxFuture<'_, ()> {
         Box::pin(async move {
             if let Err(e) = repo::mark_lost(self.state.db.conn(), job.run_id, &error).await {
@@ -144,6 +153,37 @@ async fn execute_playbook(
     let content = pb_repo::version(db, pid, version)
         .await
         .map_err(|_| Failure::Final(format!("version {version} of the playbook is gone")))?;
+    // A Git source is fetched first: a failure here changed nothing and is retried.
+    let checkout = match playbooks::git_source_of(&playbook) {
+        None => None,
+        Some(g) => {
+            let auth = match g.credential.as_deref().filter(|c| !c.trim().is_empty()) {
+                None => itmgr_automation::GitAuth::None,
+                Some(c) => match super::secrets::open_for_run(state, c.trim()).await {
+                    Ok((SecretKind::SshKey, plain)) => {
+                        itmgr_automation::GitAuth::SshKey(plain.value, plain.passphrase)
+                    }
+                    Ok((_, plain)) => itmgr_automation::GitAuth::Token(
+                        g.username.clone().unwrap_or_else(|| "git".into()),
+                        plain.value,
+                    ),
+                    Err(e) => {
+                        return Err(Failure::Final(format!(
+                            "the repository's credential cannot be used: {e}"
+                        )))
+                    }
+                },
+            };
+            let mirror = itmgr_automation::fetch_mirror(
+                &state.config.automation.git_cache,
+                g.url.trim(),
+                &auth,
+            )
+            .await
+            .map_err(|e| Failure::Infrastructure(e.to_string()))?;
+            Some((mirror, g.git_ref.clone(), g.path.clone()))
+        }
+    };
     let ansible = itmgr_automation::find_ansible(
         state.config.automation.ansible_playbook.as_deref(),
         state.config.automation.data_dir.as_deref(),
@@ -307,6 +347,7 @@ async fn execute_playbook(
             timeout: Duration::from_secs(u64::from(options.timeout_seconds)),
             grace: state.config.automation.cancel_grace,
         },
+        checkout,
     };
     if !playbook.retry_infrastructure {
         // From here on the playbook may change hosts: never re-run it silently.
@@ -432,6 +473,11 @@ async fn execute_playbook(
     let final_hosts = writer.await.unwrap_or_default();
     if let Ok(o) = outcome {
         let _ = repo::set_exit_code(db, run.id, o.exit_code).await;
+        if let Some(c) = &o.commit {
+            let mut params = run.parameters.clone();
+            params["commit"] = c.clone().into();
+            let _ = repo::set_parameters(db, run.id, &params).await;
+        }
         for a in o.artifacts {
             if let Err(e) = repo::put_artifact(db, run.id, &a.name, a.content).await {
                 tracing::warn!(run = %run.id, error = %e, "storing an artifact failed");

@@ -125,14 +125,41 @@ impl PartialEq for TargetSpec {
     }
 }
 
+/// A playbook kept in a Git repository (fetched into a cached mirror before each run, checked out
+/// fresh per run).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct GitSource {
+    /// `https://…`, `ssh://…`, `git@host:path` or `file://…`.
+    pub url: String,
+    /// Branch, tag or commit (default `main`).
+    #[serde(default = "main")]
+    pub git_ref: String,
+    /// The playbook's path in the repository, e.g. `site.yml`.
+    pub path: String,
+    /// Name or id of a vault secret: an `ssh_key` for SSH URLs, a `token` or `password` for HTTPS.
+    #[serde(default)]
+    pub credential: Option<String>,
+    /// The user for a token over HTTPS (default `git`).
+    #[serde(default)]
+    pub username: Option<String>,
+}
+
+fn main() -> String {
+    "main".into()
+}
+
 /// A playbook to create or save.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct PlaybookInput {
     pub name: String,
     #[serde(default)]
     pub description: String,
-    /// The playbook's YAML.
+    /// The playbook's YAML (ignored with a Git `source`).
+    #[serde(default)]
     pub content: String,
+    /// Take the playbook from a Git repository instead of `content`.
+    #[serde(default)]
+    pub source: Option<GitSource>,
     #[serde(default)]
     pub files: Vec<PlaybookFile>,
     #[serde(default)]
@@ -151,6 +178,7 @@ fn yes() -> bool {
 
 /// The typed view of a stored playbook.
 pub struct Detail {
+    pub source: Option<GitSource>,
     pub playbook: Playbook,
     pub defaults: PlaybookDefaults,
     pub version: Version,
@@ -200,15 +228,19 @@ async fn check_input(state: &AppState, b: &PlaybookInput) -> ApiResult<()> {
     if b.content.len() > MAX_CONTENT {
         return Err(ApiError::field("content", "at most 1 MiB"));
     }
-    itmgr_automation::validate_playbook(&b.content).map_err(|e| {
-        ApiError::field(
-            "content",
-            match e.line {
-                Some(l) => format!("line {l}: {}", e.message),
-                None => e.message,
-            },
-        )
-    })?;
+    if let Some(g) = &b.source {
+        check_git(state, g).await?;
+    } else {
+        itmgr_automation::validate_playbook(&b.content).map_err(|e| {
+            ApiError::field(
+                "content",
+                match e.line {
+                    Some(l) => format!("line {l}: {}", e.message),
+                    None => e.message,
+                },
+            )
+        })?;
+    }
     if b.files.len() > MAX_FILES {
         return Err(ApiError::field(
             "files",
@@ -354,6 +386,68 @@ fn files_of(v: &Version) -> Vec<PlaybookFile> {
     serde_json::from_value(v.files.clone()).unwrap_or_default()
 }
 
+/// A playbook's Git source, if it has one.
+pub fn git_source_of(p: &Playbook) -> Option<GitSource> {
+    (p.source["kind"] == "git")
+        .then(|| serde_json::from_value(p.source.clone()).ok())
+        .flatten()
+}
+
+fn source_json(s: &Option<GitSource>) -> serde_json::Value {
+    match s {
+        None => serde_json::json!({ "kind": "stored" }),
+        Some(g) => {
+            let mut v = serde_json::to_value(g).unwrap_or_default();
+            v["kind"] = "git".into();
+            v
+        }
+    }
+}
+
+async fn check_git(state: &AppState, g: &GitSource) -> ApiResult<()> {
+    let url = g.url.trim();
+    let scheme_ok = ["https://", "http://", "ssh://", "file://"]
+        .iter()
+        .any(|p| url.starts_with(p))
+        || (url.starts_with("git@") && url.contains(':'));
+    if !scheme_ok || url.len() > 500 || url.contains(char::is_whitespace) {
+        return Err(ApiError::field(
+            "source.url",
+            "use an https://, ssh://, git@host:path or file:// URL",
+        ));
+    }
+    if url.contains('@') && url.starts_with("http") {
+        return Err(ApiError::field(
+            "source.url",
+            "put credentials in the vault and name the secret, not in the URL",
+        ));
+    }
+    if g.git_ref.trim().is_empty() || g.git_ref.starts_with('-') || g.git_ref.contains("..") {
+        return Err(ApiError::field("source.git_ref", "a branch, tag or commit"));
+    }
+    let p = std::path::Path::new(&g.path);
+    if g.path.is_empty()
+        || !p
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+        || !(g.path.ends_with(".yml") || g.path.ends_with(".yaml"))
+    {
+        return Err(ApiError::field(
+            "source.path",
+            "a relative path to a .yml or .yaml file",
+        ));
+    }
+    if let Some(c) = g.credential.as_deref().filter(|c| !c.trim().is_empty()) {
+        super::secrets::validate_references(
+            state,
+            &format!("{{{{ secret:{} }}}}", c.trim()),
+            "source.credential",
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// The typed defaults of a stored playbook.
 pub fn defaults_of(p: &Playbook) -> PlaybookDefaults {
     serde_json::from_value(p.defaults.clone()).unwrap_or_default()
@@ -364,6 +458,7 @@ async fn detail(state: &AppState, p: Playbook) -> ApiResult<Detail> {
     let version = repo::version(db, p.id, p.current_version).await?;
     let last_run = repo::last_runs(db, &[p.id]).await?.pop().map(|x| x.1);
     Ok(Detail {
+        source: git_source_of(&p),
         defaults: defaults_of(&p),
         files: files_of(&version),
         version,
@@ -421,7 +516,7 @@ pub async fn create(
         id: PlaybookId::new(),
         name: b.name.trim().to_owned(),
         description: b.description.trim().to_owned(),
-        source: serde_json::json!({ "kind": "stored" }),
+        source: source_json(&b.source),
         current_version: 1,
         defaults: serde_json::to_value(&b.defaults).unwrap_or_default(),
         allow_parallel: b.allow_parallel,
@@ -464,6 +559,7 @@ pub async fn update(
     let now = Utc::now();
     p.name = b.name.trim().to_owned();
     p.description = b.description.trim().to_owned();
+    p.source = source_json(&b.source);
     p.defaults = serde_json::to_value(&b.defaults).unwrap_or_default();
     p.allow_parallel = b.allow_parallel;
     p.retry_infrastructure = b.retry_infrastructure;

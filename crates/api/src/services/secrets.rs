@@ -738,6 +738,25 @@ pub async fn resolve(
     Ok(value)
 }
 
+/// Decrypts a secret by name or id for a queued run (e.g. a playbook's Git credential), with its
+/// kind, and stamps its use.
+pub(crate) async fn open_for_run(
+    state: &AppState,
+    reference: &str,
+) -> ApiResult<(SecretKind, Plain)> {
+    let secret = match reference.parse::<SecretId>() {
+        Ok(id) => repo::find_by_id(state.db.conn(), id)
+            .await
+            .map_err(not_found("secret"))?,
+        Err(_) => repo::find_by_name(state.db.conn(), reference)
+            .await?
+            .ok_or(ApiError::NotFound("secret"))?,
+    };
+    let value = decode(secret.kind, open(state, &secret)?)?;
+    repo::touch(state.db.conn(), secret.id).await?;
+    Ok((secret.kind, value))
+}
+
 /// Decrypts a referenced secret's value for a queued run (the launch was authorised when it was
 /// queued) and stamps its use.
 pub(crate) async fn resolve_for_run(

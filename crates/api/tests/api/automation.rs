@@ -657,3 +657,184 @@ async fn a_schedule_fires_once_per_slot_across_two_servers() {
     let (_, list) = app.get("/api/v1/schedules", &admin).await;
     assert!(list[0]["last_run_id"].is_string(), "{list}");
 }
+
+async fn launch(app: &TestApp, admin: &str, pid: &str) -> Value {
+    let (s, run) = app
+        .post(&format!("/api/v1/playbooks/{pid}/launch"), admin, json!({}))
+        .await;
+    assert_eq!(s, 202, "{run}");
+    finished(
+        app,
+        admin,
+        run["id"].as_str().unwrap(),
+        Duration::from_secs(120),
+    )
+    .await
+}
+
+fn git(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.org")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.org")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+fn commit_playbook(work: &std::path::Path, message: &str) -> String {
+    std::fs::create_dir_all(work.join("playbooks/templates")).unwrap();
+    std::fs::write(
+        work.join("playbooks/site.yml"),
+        "- hosts: all\n  gather_facts: false\n  tasks:\n    - name: render\n      debug:\n        msg: \"{{ lookup('template', 'templates/motd.j2') }}\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        work.join("playbooks/templates/motd.j2"),
+        format!("{message}\n"),
+    )
+    .unwrap();
+    git(work, &["add", "-A"]);
+    git(work, &["commit", "-qm", message]);
+    git(work, &["push", "-q", "origin", "HEAD:main"]);
+    git(work, &["rev-parse", "HEAD"])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_playbook_from_git_runs_the_commit_of_its_ref_and_clone_failures_are_retried() {
+    let fleet = Fleet::start(1);
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let admin = app.admin_token().await;
+    let h = &fleet.hosts[0];
+    inventory(
+        &app,
+        &admin,
+        &[(
+            "git-00".into(),
+            SocketAddr::from((h.ip, h.port)),
+            h.host_key.clone(),
+        )],
+    )
+    .await;
+    let repos = tempfile::tempdir().unwrap();
+    let bare = repos.path().join("pb.git");
+    std::fs::create_dir_all(&bare).unwrap();
+    git(&bare, &["init", "-q", "--bare", "-b", "main"]);
+    let work = repos.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    git(&work, &["init", "-q", "-b", "main"]);
+    git(&work, &["remote", "add", "origin", bare.to_str().unwrap()]);
+    let first = commit_playbook(&work, "first message from git");
+    let url = format!("file://{}", bare.display());
+
+    // A URL with credentials in it, or a path outside the repository, is refused.
+    let (s, e) = app
+        .post("/api/v1/playbooks", &admin, json!({ "name": "bad", "source": { "url": "https://u:p@example.org/r.git", "path": "site.yml" } }))
+        .await;
+    assert_eq!(s, 422, "{e}");
+    let (s, e) = app
+        .post(
+            "/api/v1/playbooks",
+            &admin,
+            json!({ "name": "bad", "source": { "url": url, "path": "../x.yml" } }),
+        )
+        .await;
+    assert_eq!(s, 422, "{e}");
+
+    let (s, pb) = app
+        .post(
+            "/api/v1/playbooks",
+            &admin,
+            json!({ "name": "from-git",
+            "source": { "url": url, "git_ref": "main", "path": "playbooks/site.yml" },
+            "defaults": { "targets": { "rule": "name == \"git-00\"" } } }),
+        )
+        .await;
+    assert_eq!(s, 201, "{pb}");
+    assert_eq!(pb["source"]["url"], url.as_str());
+    let pid = pb["id"].as_str().unwrap().to_owned();
+    let run = launch(&app, &admin, &pid).await;
+    assert_eq!(run["status"], "succeeded", "{run}");
+    assert_eq!(run["parameters"]["commit"], first.as_str());
+    let (_, text) = log(&app, &admin, run["id"].as_str().unwrap()).await;
+    assert!(text.contains("first message from git"), "{text}");
+
+    // A new commit on the branch: the next run fetches it (the mirror is reused).
+    let second = commit_playbook(&work, "second message from git");
+    let run = launch(&app, &admin, &pid).await;
+    assert_eq!(run["status"], "succeeded", "{run}");
+    assert_eq!(run["parameters"]["commit"], second.as_str());
+    let (_, text) = log(&app, &admin, run["id"].as_str().unwrap()).await;
+    assert!(
+        text.contains("second message from git") && !text.contains("first message"),
+        "{text}"
+    );
+
+    // Pinned to the first commit.
+    let (s, _) = json_of(
+        app.call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/playbooks/{pid}"),
+            Some(&admin),
+            Some(json!({ "name": "from-git",
+        "source": { "url": url, "git_ref": first, "path": "playbooks/site.yml" },
+        "defaults": { "targets": { "rule": "name == \"git-00\"" } } })),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 200);
+    let run = launch(&app, &admin, &pid).await;
+    assert_eq!(run["parameters"]["commit"], first.as_str(), "{run}");
+
+    // A ref that does not exist fails the run (nothing to retry).
+    let (s, _) = json_of(
+        app.call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/playbooks/{pid}"),
+            Some(&admin),
+            Some(json!({ "name": "from-git",
+        "source": { "url": url, "git_ref": "no-such-branch", "path": "playbooks/site.yml" },
+        "defaults": { "targets": { "rule": "name == \"git-00\"" } } })),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 200);
+    let run = launch(&app, &admin, &pid).await;
+    assert_eq!(run["status"], "failed", "{run}");
+    assert!(
+        run["error"].as_str().unwrap().contains("no-such-branch"),
+        "{run}"
+    );
+
+    // A repository that cannot be fetched is an infrastructure failure: retried, then failed.
+    let (s, _) = json_of(app.call(reqwest::Method::PUT, &format!("/api/v1/playbooks/{pid}"), Some(&admin), Some(json!({ "name": "from-git",
+        "source": { "url": format!("file://{}/missing.git", repos.path().display()), "git_ref": "main", "path": "playbooks/site.yml" },
+        "defaults": { "targets": { "rule": "name == \"git-00\"" } } }))).await).await;
+    assert_eq!(s, 200);
+    let run = launch(&app, &admin, &pid).await;
+    assert_eq!(run["status"], "failed", "{run}");
+    assert!(
+        run["error"]
+            .as_str()
+            .unwrap()
+            .contains("cloning the repository failed"),
+        "{run}"
+    );
+    let job = itmgr_storage::repo::jobs::for_run(
+        app.state.db.conn(),
+        run["id"].as_str().unwrap().parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(job.attempts, 3, "three attempts before giving up");
+}

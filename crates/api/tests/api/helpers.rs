@@ -87,6 +87,7 @@ impl TestApp {
             ..ApiConfig::default()
         };
         config.automation.work_dir = dir.path().join("work");
+        config.automation.git_cache = dir.path().join("git");
         config.automation.worker_concurrency = 8;
         config.automation.cancel_grace = std::time::Duration::from_secs(3);
         tweak(&mut config);

@@ -807,3 +807,17 @@ pub async fn requeue(db: &impl ConnectionTrait, id: RunId) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// Replaces a run's parameters (e.g. to record the commit a Git playbook ran).
+pub async fn set_parameters(
+    db: &impl ConnectionTrait,
+    id: RunId,
+    parameters: &serde_json::Value,
+) -> Result<()> {
+    runs::Entity::update_many()
+        .col_expr(runs::Column::Parameters, Expr::value(parameters.clone()))
+        .filter(runs::Column::Id.eq(id.as_uuid()))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -1638,6 +1638,22 @@ export interface components {
             /** @description The value (`""` for hosts without one). */
             value: string;
         };
+        /**
+         * @description A playbook kept in a Git repository (fetched into a cached mirror before each run, checked out
+         *     fresh per run).
+         */
+        GitSource: {
+            /** @description Name or id of a vault secret: an `ssh_key` for SSH URLs, a `token` or `password` for HTTPS. */
+            credential?: string | null;
+            /** @description Branch, tag or commit (default `main`). */
+            git_ref?: string;
+            /** @description The playbook's path in the repository, e.g. `site.yml`. */
+            path: string;
+            /** @description `https://…`, `ssh://…`, `git@host:path` or `file://…`. */
+            url: string;
+            /** @description The user for a token over HTTPS (default `git`). */
+            username?: string | null;
+        };
         /** @description A host group. */
         Group: {
             children: string[];
@@ -2123,7 +2139,7 @@ export interface components {
         /** @description A playbook with its current content. */
         Playbook: {
             allow_parallel: boolean;
-            /** @description The current version's YAML. */
+            /** @description The current version's YAML (empty for a Git source). */
             content: string;
             /** Format: date-time */
             created_at: string;
@@ -2137,6 +2153,7 @@ export interface components {
             last_run?: null | components["schemas"]["LastRun"];
             name: string;
             retry_infrastructure: boolean;
+            source?: null | components["schemas"]["GitSource"];
             /** Format: date-time */
             updated_at: string;
         };
@@ -2178,14 +2195,15 @@ export interface components {
         PlaybookInput: {
             /** @description Runs of this playbook may overlap (default true). */
             allow_parallel?: boolean;
-            /** @description The playbook's YAML. */
-            content: string;
+            /** @description The playbook's YAML (ignored with a Git `source`). */
+            content?: string;
             defaults?: components["schemas"]["PlaybookDefaults"];
             description?: string;
             files?: components["schemas"]["PlaybookFile"][];
             name: string;
             /** @description Retry after an infrastructure failure even once the playbook started changing hosts. */
             retry_infrastructure?: boolean;
+            source?: null | components["schemas"]["GitSource"];
         };
         /** @description `ansible-playbook` options. */
         PlaybookOptions: {
