@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use futures_util::Stream;
 use itmgr_auth::perm;
 use itmgr_domain::{HostId, HostRunStatus, RunId, RunKind, RunStatus, RunTrigger};
-use itmgr_storage::repo::runs::{Chunk, Run as RunRow, RunFilter, RunHost as RunHostRow};
+use itmgr_storage::repo::runs::{Chunk, Run as RunRow, RunFilter, RunHost as RunHostRow, RunSort};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -203,6 +203,9 @@ pub struct RunListParams {
     pub playbook: Option<Uuid>,
     /// Comma-separated triggers (`user`, `api_token`, `rerun`, `schedule`).
     pub trigger: Option<String>,
+    /// `queued_at` (default), `started_at`, `finished_at`, `title`, `status` or `kind`; prefix `-` for
+    /// descending. Default `-queued_at` (newest first).
+    pub sort: Option<String>,
     pub limit: Option<u64>,
     pub offset: Option<u64>,
 }
@@ -228,6 +231,22 @@ pub async fn list_runs(
     Query(q): Query<RunListParams>,
 ) -> ApiResult<axum::Json<RunPage>> {
     let cap = p.require::<perm::RunsRead>()?;
+    let sort_text = q.sort.as_deref().unwrap_or("-queued_at");
+    let descending = sort_text.starts_with('-');
+    let sort = match sort_text.trim_start_matches('-') {
+        "queued_at" => RunSort::Queued,
+        "started_at" => RunSort::Started,
+        "finished_at" => RunSort::Finished,
+        "title" => RunSort::Title,
+        "status" => RunSort::Status,
+        "kind" => RunSort::Kind,
+        other => {
+            return Err(crate::error::ApiError::field(
+                "sort",
+                format!("unknown sort field {other:?}"),
+            ))
+        }
+    };
     let filter = RunFilter {
         kinds: list_of("kind", q.kind.as_deref())?,
         statuses: list_of("status", q.status.as_deref())?,
@@ -238,6 +257,8 @@ pub async fn list_runs(
         until: q.until,
         playbook: q.playbook.map(itmgr_domain::PlaybookId::from_uuid),
         triggers: list_of("trigger", q.trigger.as_deref())?,
+        sort,
+        descending,
     };
     let page = services::page(q.limit, q.offset);
     let runs = services::runs::list(&state, cap, &filter, page).await?;

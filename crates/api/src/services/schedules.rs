@@ -10,7 +10,7 @@ use super::runs::TargetSpec;
 use crate::context::RequestContext;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use itmgr_auth::{perm, Capability};
 use itmgr_domain::{PlaybookId, RunTrigger, ScheduleId};
 use itmgr_storage::repo::playbooks as pb_repo;
@@ -435,11 +435,4 @@ pub async fn run_scheduler(state: AppState, mut shutdown: tokio::sync::watch::Re
             tracing::warn!(error = %e, "scheduler tick failed");
         }
     }
-}
-
-/// Used by tests to pin a time.
-pub fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0)
-        .single()
-        .unwrap_or_default()
 }

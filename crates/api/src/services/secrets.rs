@@ -725,30 +725,16 @@ pub async fn resolve(
     _cap: &Capability<perm::SecretsUse>,
     reference: &SecretRef,
 ) -> ApiResult<Plain> {
+    Ok(open_ref(state, reference).await?.1)
+}
+
+/// Finds a secret by reference, decrypts it and stamps its use.
+async fn open_ref(state: &AppState, reference: &SecretRef) -> ApiResult<(SecretKind, Plain)> {
     let secret = match reference {
         SecretRef::Id(id) => repo::find_by_id(state.db.conn(), *id)
             .await
             .map_err(not_found("secret"))?,
         SecretRef::Name(n) => repo::find_by_name(state.db.conn(), n)
-            .await?
-            .ok_or(ApiError::NotFound("secret"))?,
-    };
-    let value = decode(secret.kind, open(state, &secret)?)?;
-    repo::touch(state.db.conn(), secret.id).await?;
-    Ok(value)
-}
-
-/// Decrypts a secret by name or id for a queued run (e.g. a playbook's Git credential), with its
-/// kind, and stamps its use.
-pub(crate) async fn open_for_run(
-    state: &AppState,
-    reference: &str,
-) -> ApiResult<(SecretKind, Plain)> {
-    let secret = match reference.parse::<SecretId>() {
-        Ok(id) => repo::find_by_id(state.db.conn(), id)
-            .await
-            .map_err(not_found("secret"))?,
-        Err(_) => repo::find_by_name(state.db.conn(), reference)
             .await?
             .ok_or(ApiError::NotFound("secret"))?,
     };
@@ -757,23 +743,26 @@ pub(crate) async fn open_for_run(
     Ok((secret.kind, value))
 }
 
+/// Decrypts a secret by name or id for a queued run (e.g. a playbook's Git credential), with its
+/// kind, and stamps its use.
+pub(crate) async fn open_for_run(
+    state: &AppState,
+    reference: &str,
+) -> ApiResult<(SecretKind, Plain)> {
+    let r = match reference.parse::<SecretId>() {
+        Ok(id) => SecretRef::Id(id),
+        Err(_) => SecretRef::Name(reference.to_owned()),
+    };
+    open_ref(state, &r).await
+}
+
 /// Decrypts a referenced secret's value for a queued run (the launch was authorised when it was
 /// queued) and stamps its use.
 pub(crate) async fn resolve_for_run(
     state: &AppState,
     reference: &SecretRef,
 ) -> ApiResult<Zeroizing<String>> {
-    let secret = match reference {
-        SecretRef::Id(id) => repo::find_by_id(state.db.conn(), *id)
-            .await
-            .map_err(not_found("secret"))?,
-        SecretRef::Name(n) => repo::find_by_name(state.db.conn(), n)
-            .await?
-            .ok_or(ApiError::NotFound("secret"))?,
-    };
-    let value = decode(secret.kind, open(state, &secret)?)?;
-    repo::touch(state.db.conn(), secret.id).await?;
-    Ok(value.value)
+    Ok(open_ref(state, reference).await?.1.value)
 }
 
 /// The login material of an `ssh_credential` secret, with its key secret opened too, for a

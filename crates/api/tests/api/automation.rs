@@ -66,28 +66,6 @@ async fn inventory(app: &TestApp, admin: &str, targets: &[(String, SocketAddr, S
     }
 }
 
-async fn finished(app: &TestApp, token: &str, id: &str, within: Duration) -> Value {
-    let deadline = Instant::now() + within;
-    loop {
-        let (status, run) = app.get(&format!("/api/v1/runs/{id}"), token).await;
-        assert_eq!(status, 200, "{run}");
-        if !matches!(run["status"].as_str(), Some("queued" | "running")) {
-            return run;
-        }
-        assert!(Instant::now() < deadline, "the run never finished: {run}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-fn host<'a>(run: &'a Value, name: &str) -> &'a Value {
-    run["hosts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["host_name"] == name)
-        .unwrap_or_else(|| panic!("no host {name} in {run}"))
-}
-
 async fn log(app: &TestApp, token: &str, id: &str) -> (Vec<i64>, String) {
     let (status, chunks) = app
         .get(&format!("/api/v1/runs/{id}/log?from=1&limit=5000"), token)
@@ -240,7 +218,7 @@ async fn a_playbook_runs_against_real_hosts_with_check_mode_stats_secrets_and_ar
         .await;
     assert_eq!(s, 202, "{run}");
     assert_eq!(run["kind"], "playbook");
-    let run = finished(
+    let run = finished_within(
         &app,
         &admin,
         run["id"].as_str().unwrap(),
@@ -268,7 +246,7 @@ async fn a_playbook_runs_against_real_hosts_with_check_mode_stats_secrets_and_ar
         .await;
     assert_eq!(s, 202, "{run}");
     let id = run["id"].as_str().unwrap().to_owned();
-    let run = finished(&app, &admin, &id, Duration::from_secs(180)).await;
+    let run = finished_within(&app, &admin, &id, Duration::from_secs(180)).await;
     stop.store(true, Ordering::SeqCst);
     let (leaked, ansible_seen) = sampler.join().unwrap();
     assert!(
@@ -393,6 +371,24 @@ async fn a_playbook_runs_against_real_hosts_with_check_mode_stats_secrets_and_ar
         )
         .await;
     assert_eq!(list["total"], 2, "{list}");
+    assert_eq!(
+        list["items"][0]["id"],
+        id.as_str(),
+        "newest first by default"
+    );
+    let (_, oldest) = app
+        .get(
+            &format!("/api/v1/runs?playbook={pid}&sort=queued_at&trigger=user"),
+            &admin,
+        )
+        .await;
+    assert_eq!(oldest["items"][1]["id"], id.as_str(), "{oldest}");
+    assert!(oldest["items"][0]["title"]
+        .as_str()
+        .unwrap()
+        .ends_with("(dry run)"));
+    let (s, e) = app.get("/api/v1/runs?sort=nope", &admin).await;
+    assert_eq!(s, 422, "{e}");
     let mut input = json!({ "name": "marker", "content": format!("{PLAYBOOK}# edited\n"), "defaults": pb["defaults"].clone() });
     let r = app
         .call(
@@ -546,7 +542,7 @@ async fn cancel_and_timeout_kill_every_child_of_a_playbook_run() {
         .post(&format!("/api/v1/runs/{id}/cancel"), &admin, json!({}))
         .await;
     assert_eq!(s, 202, "{b}");
-    let run = finished(&app, &admin, &id, Duration::from_secs(30)).await;
+    let run = finished_within(&app, &admin, &id, Duration::from_secs(30)).await;
     assert_eq!(run["status"], "canceled", "{run}");
     assert!(
         run["hosts"]
@@ -567,7 +563,7 @@ async fn cancel_and_timeout_kill_every_child_of_a_playbook_run() {
         )
         .await;
     let id = run["id"].as_str().unwrap().to_owned();
-    let run = finished(&app, &admin, &id, Duration::from_secs(60)).await;
+    let run = finished_within(&app, &admin, &id, Duration::from_secs(60)).await;
     assert_eq!(run["status"], "timed_out", "{run}");
     assert_eq!(leftovers(&work_dir), Vec::<String>::new());
     // Work directories are removed after each run.
@@ -663,7 +659,7 @@ async fn launch(app: &TestApp, admin: &str, pid: &str) -> Value {
         .post(&format!("/api/v1/playbooks/{pid}/launch"), admin, json!({}))
         .await;
     assert_eq!(s, 202, "{run}");
-    finished(
+    finished_within(
         app,
         admin,
         run["id"].as_str().unwrap(),

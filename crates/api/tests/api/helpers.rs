@@ -273,3 +273,40 @@ pub async fn audit(app: &TestApp, token: &str, action: &str) -> Vec<Value> {
     assert_eq!(status, 200, "{body}");
     body["items"].as_array().unwrap().clone()
 }
+
+/// Polls until a run is over (at most 60 s).
+pub async fn finished(app: &TestApp, token: &str, id: &str) -> Value {
+    finished_within(app, token, id, std::time::Duration::from_secs(60)).await
+}
+
+/// Polls until a run is over.
+pub async fn finished_within(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    within: std::time::Duration,
+) -> Value {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        let (status, run) = app.get(&format!("/api/v1/runs/{id}"), token).await;
+        assert_eq!(status, 200, "{run}");
+        if !matches!(run["status"].as_str(), Some("queued" | "running")) {
+            return run;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the run never finished: {run}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// A run's host by name.
+pub fn host<'a>(run: &'a Value, name: &str) -> &'a Value {
+    run["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["host_name"] == name)
+        .unwrap_or_else(|| panic!("no host {name} in {run}"))
+}

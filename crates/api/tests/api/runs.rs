@@ -52,29 +52,6 @@ fn fleet_targets(fleet: &Fleet, prefix: &str) -> Vec<(String, SocketAddr, String
         .collect()
 }
 
-/// Polls until the run is over.
-async fn finished(app: &TestApp, token: &str, id: &str) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let (status, run) = app.get(&format!("/api/v1/runs/{id}"), token).await;
-        assert_eq!(status, 200, "{run}");
-        if !matches!(run["status"].as_str(), Some("queued" | "running")) {
-            return run;
-        }
-        assert!(Instant::now() < deadline, "the run never finished: {run}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-fn host<'a>(run: &'a Value, name: &str) -> &'a Value {
-    run["hosts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["host_name"] == name)
-        .unwrap_or_else(|| panic!("no host {name} in {run}"))
-}
-
 async fn output(app: &TestApp, token: &str, run: &str, host: Option<&str>) -> Vec<Value> {
     let q = host.map(|h| format!("&host={h}")).unwrap_or_default();
     let (status, chunks) = app

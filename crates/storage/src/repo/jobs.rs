@@ -192,14 +192,8 @@ pub async fn complete(
 ) -> Result<bool> {
     let r = jobs::Entity::update_many()
         .col_expr(jobs::Column::Status, Expr::value(status::DONE))
-        .col_expr(
-            jobs::Column::LeaseOwner,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            jobs::Column::LeaseExpiresAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
+        .col_expr(jobs::Column::LeaseOwner, no_owner())
+        .col_expr(jobs::Column::LeaseExpiresAt, no_lease())
         .col_expr(
             jobs::Column::LastError,
             Expr::value(error.map(str::to_owned)),
@@ -226,14 +220,8 @@ pub async fn retry_at(
     let r = jobs::Entity::update_many()
         .col_expr(jobs::Column::Status, Expr::value(status::QUEUED))
         .col_expr(jobs::Column::AvailableAt, Expr::value(at))
-        .col_expr(
-            jobs::Column::LeaseOwner,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            jobs::Column::LeaseExpiresAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
+        .col_expr(jobs::Column::LeaseOwner, no_owner())
+        .col_expr(jobs::Column::LeaseExpiresAt, no_lease())
         .col_expr(jobs::Column::LastError, Expr::value(error.to_owned()))
         .filter(jobs::Column::Id.eq(id.as_uuid()))
         .filter(jobs::Column::LeaseOwner.eq(owner))
@@ -257,14 +245,8 @@ pub async fn postpone(
             jobs::Column::Attempts,
             Expr::col(jobs::Column::Attempts).sub(1),
         )
-        .col_expr(
-            jobs::Column::LeaseOwner,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            jobs::Column::LeaseExpiresAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
+        .col_expr(jobs::Column::LeaseOwner, no_owner())
+        .col_expr(jobs::Column::LeaseExpiresAt, no_lease())
         .filter(jobs::Column::Id.eq(id.as_uuid()))
         .filter(jobs::Column::LeaseOwner.eq(owner))
         .exec(db)
@@ -282,6 +264,16 @@ pub async fn no_more_attempts(db: &impl ConnectionTrait, id: JobId) -> Result<()
     Ok(())
 }
 
+/// A cleared lease owner.
+fn no_owner() -> sea_orm::sea_query::SimpleExpr {
+    Expr::value(Option::<String>::None)
+}
+
+/// A cleared lease expiry.
+fn no_lease() -> sea_orm::sea_query::SimpleExpr {
+    Expr::value(Option::<DateTime<Utc>>::None)
+}
+
 /// Jobs whose lease expired (their worker vanished): those with attempts left go back to the
 /// queue (returned in the first list), the others end (second list; their runs are lost).
 pub async fn reap_expired(
@@ -296,14 +288,8 @@ pub async fn reap_expired(
     let requeued = expired(jobs::Entity::update_many())
         .col_expr(jobs::Column::Status, Expr::value(status::QUEUED))
         .col_expr(jobs::Column::AvailableAt, Expr::value(now + backoff))
-        .col_expr(
-            jobs::Column::LeaseOwner,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            jobs::Column::LeaseExpiresAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
+        .col_expr(jobs::Column::LeaseOwner, no_owner())
+        .col_expr(jobs::Column::LeaseExpiresAt, no_lease())
         .col_expr(
             jobs::Column::LastError,
             Expr::value("the worker stopped renewing its lease"),
@@ -314,14 +300,8 @@ pub async fn reap_expired(
         .await?;
     let ended = expired(jobs::Entity::update_many())
         .col_expr(jobs::Column::Status, Expr::value(status::DONE))
-        .col_expr(
-            jobs::Column::LeaseOwner,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            jobs::Column::LeaseExpiresAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
+        .col_expr(jobs::Column::LeaseOwner, no_owner())
+        .col_expr(jobs::Column::LeaseExpiresAt, no_lease())
         .col_expr(
             jobs::Column::LastError,
             Expr::value("the worker stopped renewing its lease"),

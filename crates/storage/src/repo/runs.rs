@@ -357,9 +357,24 @@ pub struct RunFilter {
     pub until: Option<DateTime<Utc>>,
     pub playbook: Option<PlaybookId>,
     pub triggers: Vec<RunTrigger>,
+    /// Order (default: newest first).
+    pub sort: RunSort,
+    pub descending: bool,
 }
 
-/// Runs, newest first.
+/// What the run history is ordered by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RunSort {
+    #[default]
+    Queued,
+    Started,
+    Finished,
+    Title,
+    Status,
+    Kind,
+}
+
+/// Runs in the filter's order (newest first by default).
 pub async fn list(
     db: &impl ConnectionTrait,
     f: &RunFilter,
@@ -402,9 +417,24 @@ pub async fn list(
         );
     }
     let total = runs::Entity::find().filter(cond.clone()).count(db).await?;
+    let col = match f.sort {
+        RunSort::Queued => runs::Column::QueuedAt,
+        RunSort::Started => runs::Column::StartedAt,
+        RunSort::Finished => runs::Column::FinishedAt,
+        RunSort::Title => runs::Column::Title,
+        RunSort::Status => runs::Column::Status,
+        RunSort::Kind => runs::Column::Kind,
+    };
+    let order = if f.descending {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
     let rows = runs::Entity::find()
         .filter(cond)
-        .order_by_desc(runs::Column::QueuedAt)
+        .order_by(col, order)
+        // Ties (same status, same title) stay in a stable, newest-first order.
+        .order_by_desc(runs::Column::Id)
         .limit(page.limit)
         .offset(page.offset)
         .all(db)
