@@ -4743,6 +4743,11 @@ export interface operations {
                 playbook?: string;
                 /** @description Comma-separated triggers (`user`, `api_token`, `rerun`, `schedule`). */
                 trigger?: string;
+                /**
+                 * @description `queued_at` (default), `started_at`, `finished_at`, `title`, `status` or `kind`; prefix `-` for
+                 *     descending. Default `-queued_at` (newest first).
+                 */
+                sort?: string;
                 limit?: number;
                 offset?: number;
             };
