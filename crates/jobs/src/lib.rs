@@ -106,9 +106,10 @@ pub fn default_owner() -> String {
 pub struct Waker(Arc<Notify>);
 
 impl Waker {
-    /// Something was queued.
+    /// Something was queued. A worker that is busy right now finds the wake-up when it next
+    /// waits (a stored permit), so a launch never waits for the poll interval.
     pub fn wake(&self) {
-        self.0.notify_waiters();
+        self.0.notify_one();
     }
 }
 
