@@ -839,6 +839,16 @@ async function main() {
         if (status !== 'succeeded') throw new Error(`row status is ${status}`);
         await byTestId('runs-search').fill('e2e-run');
         await row.waitFor();
+        // Filters and sort live in the URL: a reload shows the same view.
+        await page.waitForURL((u) => u.searchParams.get('q') === 'e2e-run');
+        await byTestId('sort-title').click();
+        await page.waitForURL((u) => u.searchParams.get('sort') === 'title');
+        await page.reload();
+        await row.waitFor();
+        const restored = await byTestId('runs-search').inputValue();
+        if (restored !== 'e2e-run') throw new Error(`after a reload the search reads ${JSON.stringify(restored)}`);
+        const sorted = await page.locator('th:has([data-testid="sort-title"])').getAttribute('aria-sort');
+        if (sorted !== 'ascending') throw new Error(`after a reload the title column is sorted ${sorted}`);
         await byTestId(`run-link-${runId}`).click();
         await page.waitForURL((u) => u.pathname === `/runs/${runId}`);
         await page.waitForFunction((m) => (document.querySelector('[data-testid="run-output"]')?.textContent ?? '').includes(m), RUN_MARKER, { timeout: 15_000 });
@@ -969,6 +979,9 @@ async function main() {
         const result = task.locator('[data-testid="task-result"]').filter({ hasText: 'e2e-ssh' });
         await result.waitFor();
         log(`task hello on e2e-ssh: ${await result.getAttribute('data-status')}`);
+        // The parameters name the playbook and version and show the dry run's command line.
+        const params = await byTestId('run-parameters').innerText();
+        if (!params.includes(`${PLAYBOOK_NAME} (v1)`) || params.includes(`${PLAYBOOK_NAME} (dry run)`) || !/ansible-playbook .*--check --diff/.test(params)) throw new Error(`parameters read ${JSON.stringify(params)}`);
       },
     ],
     [

@@ -79,6 +79,9 @@ pub async fn fetch_mirror(
         .mode(0o700)
         .create(cache)
         .map_err(|e| AutomationError::Prepare(e.to_string()))?;
+    // Absolute: the per-run clones refer to the mirror's objects by this path.
+    let cache =
+        &std::fs::canonicalize(cache).map_err(|e| AutomationError::Prepare(e.to_string()))?;
     let mirror = mirror_dir(cache, url);
     let lock = mirror_locks()
         .lock()

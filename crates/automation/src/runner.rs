@@ -76,6 +76,8 @@ pub struct RunSpec {
     /// A Git source: the mirror to check out from, the ref, and the playbook's path in it
     /// (`playbook` and `files` are then unused).
     pub checkout: Option<(PathBuf, String, String)>,
+    /// The Ansible Vault password (written to a 0600 file, `--vault-password-file`).
+    pub vault_password: Option<Zeroizing<String>>,
 }
 
 /// Progress of a run.
@@ -178,8 +180,9 @@ fn known_hosts(hosts: &[InvHost]) -> String {
 /// stay under the kernel's limit (108 bytes), else in a short private directory under /tmp.
 fn control_dir(dir: &Path) -> PathBuf {
     let inside = dir.join("cp");
-    // `%C` expands to 40 hex characters.
-    if inside.as_os_str().len() + 42 < 100 {
+    // `/` + `%C` (40 hex digits) + the `.XXXXXXXXXXXXXXXX` ssh appends while it binds the
+    // socket, within the 107 bytes a socket path may have.
+    if inside.as_os_str().len() + 1 + 40 + 17 <= 107 {
         inside
     } else {
         std::env::temp_dir().join(format!(
@@ -292,16 +295,95 @@ fn prepare(dir: &Path, spec: &RunSpec) -> Result<(), AutomationError> {
     );
     let text = Zeroizing::new(serde_json::to_string(&extra).map_err(prep)?);
     write_private(&dir.join("extra_vars.json"), text.as_bytes())?;
+    if let Some(v) = &spec.vault_password {
+        write_private(&dir.join("vault_pass"), v.as_bytes())?;
+    }
     Ok(())
 }
 
-fn args(dir: &Path, o: &Options, playbook: &Path) -> Vec<String> {
+/// `requirements.yml` files the run should install: roles and collections go into the work
+/// directory, never into a shared location.
+fn requirements(base: &Path) -> Vec<PathBuf> {
+    [
+        "requirements.yml",
+        "roles/requirements.yml",
+        "collections/requirements.yml",
+    ]
+    .iter()
+    .map(|p| base.join(p))
+    .filter(|p| p.is_file())
+    .collect()
+}
+
+/// Installs roles and collections named in `file` with `ansible-galaxy` (next to
+/// `ansible-playbook`), its output going to the log.
+async fn galaxy(
+    ansible_playbook: &Path,
+    dir: &Path,
+    file: &Path,
+    tx: &mpsc::Sender<Update>,
+) -> Result<(), AutomationError> {
+    let text = std::fs::read_to_string(file).map_err(prep)?;
+    let doc: serde_yaml::Value = serde_yaml::from_str(&text)
+        .map_err(|e| AutomationError::Prepare(format!("{}: {e}", file.display())))?;
+    let has = |k: &str| doc.get(k).is_some();
+    let mut kinds = Vec::new();
+    if doc.is_sequence() || has("roles") {
+        kinds.push(("role", dir.join("galaxy/roles")));
+    }
+    if has("collections") {
+        kinds.push(("collection", dir.join("galaxy/collections")));
+    }
+    let bin = ansible_playbook.with_file_name("ansible-galaxy");
+    for (kind, dest) in kinds {
+        let out = tokio::process::Command::new(&bin)
+            .args([kind, "install", "-r"])
+            .arg(file)
+            .arg("-p")
+            .arg(&dest)
+            .current_dir(dir)
+            .env_clear()
+            .env(
+                "PATH",
+                std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),
+            )
+            .env("HOME", dir)
+            .env("LANG", "C.UTF-8")
+            .env("ANSIBLE_CONFIG", dir.join("ansible.cfg"))
+            .stdin(Stdio::null())
+            .kill_on_drop(true)
+            .output()
+            .await
+            .map_err(|e| AutomationError::Spawn(format!("ansible-galaxy: {e}")))?;
+        for (stderr, bytes) in [(false, &out.stdout), (true, &out.stderr)] {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            if !text.is_empty() {
+                let _ = tx.send(Update::Output { stderr, text }).await;
+            }
+        }
+        if !out.status.success() {
+            return Err(AutomationError::Prepare(format!(
+                "installing the {kind}s of {} failed",
+                file.file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn args(dir: &Path, o: &Options, playbook: &Path, vault: bool) -> Vec<String> {
     let mut a = vec![
         "-i".to_owned(),
         dir.join("inventory/hosts.yml").display().to_string(),
         "--extra-vars".to_owned(),
         format!("@{}", dir.join("extra_vars.json").display()),
     ];
+    if vault {
+        a.push("--vault-password-file".into());
+        a.push(dir.join("vault_pass").display().to_string());
+    }
     if o.check {
         a.push("--check".into());
     }
@@ -432,14 +514,15 @@ pub async fn run(
     tx: mpsc::Sender<Update>,
     mut cancel: watch::Receiver<bool>,
 ) -> Result<Outcome, AutomationError> {
-    let dir = spec
-        .work_parent
-        .join(format!("run-{}-{}", std::process::id(), uuid_like()));
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(&spec.work_parent)
         .map_err(prep)?;
+    // Absolute (ssh resolves control paths from the playbook's directory) and short: the
+    // control sockets inside must stay under the kernel's path limit.
+    let parent = std::fs::canonicalize(&spec.work_parent).map_err(prep)?;
+    let dir = parent.join(format!("r{}", short_id()));
     std::fs::DirBuilder::new()
         .mode(0o700)
         .create(&dir)
@@ -494,13 +577,20 @@ fn end_masters(cp: &Path) {
     }
 }
 
-fn uuid_like() -> String {
+/// 12 hex digits, unique within the host: time, process id and a counter mixed.
+fn short_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::{SystemTime, UNIX_EPOCH};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
+        .map(|d| d.as_nanos() as u64)
         .unwrap_or(0);
-    format!("{n:x}")
+    let mut h = n ^ (u64::from(std::process::id()) << 40) ^ COUNTER.fetch_add(1, Ordering::Relaxed);
+    // A cheap mix (splitmix64's finaliser) so consecutive ids differ in every digit.
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    format!("{:012x}", (h ^ (h >> 31)) & 0xffff_ffff_ffff)
 }
 
 async fn run_in(
@@ -537,25 +627,46 @@ async fn run_in(
     drop(keys);
     let events_path = dir.join("events.jsonl");
     let mut cmd = tokio::process::Command::new(&spec.ansible_playbook);
-    cmd.args(args(dir, &spec.options, &playbook))
-        .current_dir(&cwd)
-        .env_clear()
-        .env(
-            "PATH",
-            std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),
-        )
-        .env("HOME", dir)
-        .env("LANG", "C.UTF-8")
-        .env("ANSIBLE_CONFIG", dir.join("ansible.cfg"))
-        .env("ANSIBLE_FORCE_COLOR", "1")
-        .env("PYTHONUNBUFFERED", "1")
-        .env("SSH_AUTH_SOCK", &socket)
-        .env("ITMGR_EVENTS", &events_path)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .kill_on_drop(true);
+    // Roles and collections from requirements files, installed into the work directory.
+    let base = playbook.parent().unwrap_or(dir).to_path_buf();
+    let mut reqs = requirements(&base);
+    if base != cwd {
+        reqs.extend(requirements(&cwd));
+    }
+    for file in &reqs {
+        galaxy(&spec.ansible_playbook, dir, file, &tx).await?;
+    }
+    let roles_path = format!(
+        "{}:{}",
+        dir.join("galaxy/roles").display(),
+        base.join("roles").display()
+    );
+    cmd.args(args(
+        dir,
+        &spec.options,
+        &playbook,
+        spec.vault_password.is_some(),
+    ))
+    .current_dir(&cwd)
+    .env_clear()
+    .env(
+        "PATH",
+        std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),
+    )
+    .env("HOME", dir)
+    .env("LANG", "C.UTF-8")
+    .env("ANSIBLE_CONFIG", dir.join("ansible.cfg"))
+    .env("ANSIBLE_FORCE_COLOR", "1")
+    .env("PYTHONUNBUFFERED", "1")
+    .env("SSH_AUTH_SOCK", &socket)
+    .env("ITMGR_EVENTS", &events_path)
+    .env("ANSIBLE_ROLES_PATH", roles_path)
+    .env("ANSIBLE_COLLECTIONS_PATH", dir.join("galaxy/collections"))
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .process_group(0)
+    .kill_on_drop(true);
     let mut child = cmd
         .spawn()
         .map_err(|e| AutomationError::Spawn(e.to_string()))?;
@@ -667,7 +778,7 @@ mod tests {
             timeout: Duration::from_secs(1),
             grace: Duration::from_secs(1),
         };
-        let a = args(Path::new("/w"), &o, Path::new("/w/playbook.yml"));
+        let a = args(Path::new("/w"), &o, Path::new("/w/playbook.yml"), false);
         assert_eq!(
             a,
             [

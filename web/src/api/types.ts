@@ -120,6 +120,7 @@ export type Playbook = Schemas['Playbook'];
 export type PlaybookSummary = Schemas['PlaybookSummary'];
 export type PlaybookPage = Schemas['PlaybookPage'];
 export type PlaybookInput = Schemas['PlaybookInput'];
+export type GitSource = Schemas['GitSource'];
 export type PlaybookVersion = Schemas['PlaybookVersion'];
 export type PlaybookOptions = Schemas['PlaybookOptions'];
 export type PlaybookDefaults = Schemas['PlaybookDefaults'];

@@ -291,6 +291,21 @@ async fn execute_playbook(
             vars,
         });
     }
+    let vault_password = match defaults
+        .vault_password_secret
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        None => None,
+        Some(v) => {
+            let (_, plain) = super::secrets::open_for_run(state, v)
+                .await
+                .map_err(|e| Failure::Final(format!("the vault password cannot be used: {e}")))?;
+            secrets.push(plain.value.clone());
+            Some(plain.value)
+        }
+    };
     let masker = Masker::new(secrets.iter().map(|s| s.as_str()));
     let live = Arc::new(runs_svc::Live {
         cancel: watch::channel(false).0,
@@ -348,6 +363,7 @@ async fn execute_playbook(
             grace: state.config.automation.cancel_grace,
         },
         checkout,
+        vault_password,
     };
     if !playbook.retry_infrastructure {
         // From here on the playbook may change hosts: never re-run it silently.

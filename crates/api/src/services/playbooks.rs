@@ -117,6 +117,9 @@ pub struct PlaybookDefaults {
     pub variables: Vec<Variable>,
     pub survey: Vec<SurveyQuestion>,
     pub options: PlaybookOptions,
+    /// Name or id of the vault secret holding the Ansible Vault password, for playbooks with
+    /// `!vault` values (given to Ansible as a 0600 file, never on the command line).
+    pub vault_password_secret: Option<String>,
 }
 
 impl PartialEq for TargetSpec {
@@ -283,6 +286,18 @@ async fn check_input(state: &AppState, b: &PlaybookInput) -> ApiResult<()> {
     }
     let d = &b.defaults;
     check_options(&d.options, "defaults.options")?;
+    if let Some(v) = d
+        .vault_password_secret
+        .as_deref()
+        .filter(|v| !v.trim().is_empty())
+    {
+        super::secrets::validate_references(
+            state,
+            &format!("{{{{ secret:{} }}}}", v.trim()),
+            "defaults.vault_password_secret",
+        )
+        .await?;
+    }
     let mut names = HashSet::new();
     for v in &d.variables {
         if !var_name_ok(&v.name) || !names.insert(v.name.as_str()) {
@@ -870,7 +885,29 @@ pub async fn launch(
     b: LaunchRequest,
     trigger: RunTrigger,
 ) -> ApiResult<Run> {
-    let plan = plan(state, id, b).await?;
+    launch_as(state, principal, ctx, id, b, trigger, None).await
+}
+
+/// A launch that repeats run `of`: the same version of the content.
+async fn launch_as(
+    state: &AppState,
+    principal: Option<&Principal>,
+    ctx: &RequestContext,
+    id: PlaybookId,
+    b: LaunchRequest,
+    trigger: RunTrigger,
+    of: Option<(RunId, i32)>,
+) -> ApiResult<Run> {
+    let mut plan = plan(state, id, b).await?;
+    if let Some((_, version)) = of {
+        repo::version(state.db.conn(), id, version)
+            .await
+            .map_err(|_| ApiError::Conflict {
+                message: format!("version {version} of the playbook no longer exists"),
+                field: None,
+            })?;
+        plan.playbook.current_version = version;
+    }
     let run_id = RunId::new();
     let hosts: Vec<RunHost> = runs::snapshot(&plan.hosts);
     let run = Run {
@@ -878,7 +915,7 @@ pub async fn launch(
         kind: RunKind::Playbook,
         status: RunStatus::Queued,
         trigger,
-        rerun_of: None,
+        rerun_of: of.map(|o| o.0),
         created_by: principal.map(|p| p.user_id),
         created_by_name: principal.map_or_else(|| "scheduler".to_owned(), |p| p.username.clone()),
         title: format!(
@@ -960,4 +997,73 @@ pub(crate) fn host_status(stats: &serde_json::Value) -> HostRunStatus {
     } else {
         HostRunStatus::Succeeded
     }
+}
+
+/// Runs a finished playbook run again (all hosts, or those that did not succeed) with the same
+/// content version, variables and options. A run with secret survey answers cannot be repeated:
+/// the answers were never stored.
+pub async fn rerun(
+    state: &AppState,
+    principal: &Principal,
+    ctx: &RequestContext,
+    run: &Run,
+    hosts: Vec<itmgr_domain::HostId>,
+) -> ApiResult<Run> {
+    let Some((pid, version)) = run.playbook else {
+        return Err(ApiError::Internal("not a playbook run".into()));
+    };
+    let p = repo::find(state.db.conn(), pid)
+        .await
+        .map_err(|_| ApiError::Conflict {
+            message: "The playbook was deleted".into(),
+            field: None,
+        })?;
+    let d = defaults_of(&p);
+    let mut variables = BTreeMap::new();
+    let mut survey = BTreeMap::new();
+    for (k, v) in run.parameters["variables"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default()
+    {
+        match d.survey.iter().find(|q| q.name == k) {
+            Some(q) if q.var_type == VarType::Secret => {
+                return Err(ApiError::Conflict {
+                    message: format!(
+                        "This run had a secret answer ({}); launch the playbook again to answer it",
+                        q.label
+                    ),
+                    field: None,
+                })
+            }
+            Some(_) => {
+                survey.insert(k, v);
+            }
+            None => {
+                variables.insert(k, v);
+            }
+        }
+    }
+    let options: PlaybookOptions =
+        serde_json::from_value(run.parameters["options"].clone()).unwrap_or_default();
+    let req = LaunchRequest {
+        targets: Some(TargetSpec {
+            hosts,
+            ..Default::default()
+        }),
+        variables,
+        survey,
+        options: Some(options),
+        dry_run: run.parameters["dry_run"].as_bool().unwrap_or(false),
+    };
+    launch_as(
+        state,
+        Some(principal),
+        ctx,
+        pid,
+        req,
+        RunTrigger::Rerun,
+        Some((run.id, version)),
+    )
+    .await
 }

@@ -1510,6 +1510,20 @@ pub async fn rerun(
             field: None,
         });
     }
+    if run.kind == RunKind::Playbook {
+        let ids: Vec<HostId> = run_hosts
+            .iter()
+            .filter(|h| !failed_only || h.status.needs_rerun())
+            .map(|h| h.host_id)
+            .collect();
+        if ids.is_empty() {
+            return Err(ApiError::Conflict {
+                message: "No host of that run needs running again".into(),
+                field: None,
+            });
+        }
+        return super::playbooks::rerun(state, cap.principal(), ctx, &run, ids).await;
+    }
     if matches!(run.kind, RunKind::KeyDeploy | RunKind::KeyRemove)
         && !cap.principal().can(itmgr_auth::Permission::KeysDeploy)
     {

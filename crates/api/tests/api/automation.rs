@@ -267,6 +267,14 @@ async fn a_playbook_runs_against_real_hosts_with_check_mode_stats_secrets_and_ar
     assert_eq!(host(&run, "pb-down")["stats"]["unreachable"], 1);
     assert!(marker.path().join("pb-00").exists() && marker.path().join("pb-01").exists());
     assert_eq!(run["parameters"]["variables"]["api_key"], "***");
+    let (s, e) = app
+        .post(
+            &format!("/api/v1/runs/{id}/rerun"),
+            &admin,
+            json!({ "failed_only": true }),
+        )
+        .await;
+    assert_eq!(s, 409, "a run with secret answers cannot be repeated: {e}");
     assert!(!run.to_string().contains(TOKEN) && !run.to_string().contains(ANSWER));
 
     // Stored log and events: the secrets are masked, the structure is there.
@@ -654,6 +662,16 @@ async fn a_schedule_fires_once_per_slot_across_two_servers() {
     assert!(list[0]["last_run_id"].is_string(), "{list}");
 }
 
+/// A credential for hosts whose plays run only on the controller (`pause`, `debug`): the host
+/// must be in the inventory, it is never connected to.
+async fn controller_only(app: &TestApp, admin: &str) -> &'static str {
+    let (s, b) = app
+        .post("/api/v1/secrets", admin, json!({ "name": "unused-login", "kind": "ssh_credential", "username": "nobody", "value": "never-used-password" }))
+        .await;
+    assert_eq!(s, 201, "{b}");
+    "unused-login"
+}
+
 async fn launch(app: &TestApp, admin: &str, pid: &str) -> Value {
     let (s, run) = app
         .post(&format!("/api/v1/playbooks/{pid}/launch"), admin, json!({}))
@@ -760,6 +778,20 @@ async fn a_playbook_from_git_runs_the_commit_of_its_ref_and_clone_failures_are_r
     let run = launch(&app, &admin, &pid).await;
     assert_eq!(run["status"], "succeeded", "{run}");
     assert_eq!(run["parameters"]["commit"], first.as_str());
+    let first_run = run["id"].as_str().unwrap().to_owned();
+    let (s, again) = app
+        .post(
+            &format!("/api/v1/runs/{first_run}/rerun"),
+            &admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, 202, "{again}");
+    assert_eq!(again["trigger"], "rerun");
+    assert_eq!(again["rerun_of"], first_run.as_str());
+    assert_eq!(again["playbook_version"], 1);
+    let again = finished(&app, &admin, again["id"].as_str().unwrap()).await;
+    assert_eq!(again["status"], "succeeded", "{again}");
     let (_, text) = log(&app, &admin, run["id"].as_str().unwrap()).await;
     assert!(text.contains("first message from git"), "{text}");
 
@@ -833,4 +865,145 @@ async fn a_playbook_from_git_runs_the_commit_of_its_ref_and_clone_failures_are_r
     .await
     .unwrap();
     assert_eq!(job.attempts, 3, "three attempts before giving up");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_of_a_playbook_without_parallel_runs_wait_for_each_other() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let admin = app.admin_token().await;
+    let (s, h) = app
+        .post(
+            "/api/v1/hosts",
+            &admin,
+            json!({ "name": "serial-host", "address": "127.0.0.1", "credential": controller_only(&app, &admin).await }),
+        )
+        .await;
+    assert_eq!(s, 201, "{h}");
+    // `pause` runs on the controller: no SSH needed.
+    let (s, pb) = app
+        .post("/api/v1/playbooks", &admin, json!({ "name": "serial", "allow_parallel": false,
+            "content": "- hosts: all\n  gather_facts: false\n  tasks:\n    - pause:\n        seconds: 2\n",
+            "defaults": { "targets": { "rule": "name == \"serial-host\"" } } }))
+        .await;
+    assert_eq!(s, 201, "{pb}");
+    let pid = pb["id"].as_str().unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let (s, run) = app
+            .post(
+                &format!("/api/v1/playbooks/{pid}/launch"),
+                &admin,
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 202, "{run}");
+        ids.push(run["id"].as_str().unwrap().to_owned());
+    }
+    let a = finished(&app, &admin, &ids[0]).await;
+    let b = finished(&app, &admin, &ids[1]).await;
+    assert_eq!(a["status"], "succeeded", "{a}");
+    assert_eq!(b["status"], "succeeded", "{b}");
+    assert_eq!(
+        host(&a, "serial-host")["stats"]["ok"],
+        1,
+        "the pause ran: {a}"
+    );
+    let t = |r: &Value, k: &str| -> chrono::DateTime<chrono::Utc> {
+        r[k].as_str().unwrap().parse().unwrap()
+    };
+    let (first, second) = if t(&a, "started_at") <= t(&b, "started_at") {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    assert!(
+        t(second, "started_at") >= t(first, "finished_at"),
+        "the runs overlapped: {first} {second}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requirements_and_vault_encrypted_values_work_inside_the_run() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let admin = app.admin_token().await;
+    let (s, h) = app
+        .post(
+            "/api/v1/hosts",
+            &admin,
+            json!({ "name": "local-only", "address": "127.0.0.1", "credential": controller_only(&app, &admin).await }),
+        )
+        .await;
+    assert_eq!(s, 201, "{h}");
+    // A role shipped as a local tarball, named in requirements.yml.
+    let t = tempfile::tempdir().unwrap();
+    let role = t.path().join("greeter");
+    std::fs::create_dir_all(role.join("tasks")).unwrap();
+    std::fs::create_dir_all(role.join("meta")).unwrap();
+    std::fs::write(role.join("meta/main.yml"), "galaxy_info:\n  author: t\n  description: t\n  license: MIT\n  min_ansible_version: '2.9'\n").unwrap();
+    std::fs::write(
+        role.join("tasks/main.yml"),
+        "- debug:\n    msg: \"hello from the greeter role\"\n",
+    )
+    .unwrap();
+    let tarball = t.path().join("greeter.tar.gz");
+    let ok = std::process::Command::new("tar")
+        .arg("czf")
+        .arg(&tarball)
+        .arg("-C")
+        .arg(t.path())
+        .arg("greeter")
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    // A value encrypted with Ansible Vault; its password lives in IT Manager's vault.
+    let vault_pass = "Vault-Pass-For-Ansible-5";
+    let pass_file = t.path().join("vp");
+    std::fs::write(&pass_file, vault_pass).unwrap();
+    let out = std::process::Command::new("ansible-vault")
+        .args(["encrypt_string", "--vault-password-file"])
+        .arg(&pass_file)
+        .args(["decrypted-by-ansible", "--name", "sealed"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sealed = String::from_utf8(out.stdout).unwrap();
+    let indented: String = sealed.lines().map(|l| format!("    {l}\n")).collect();
+    let content = format!(
+        "- hosts: all\n  gather_facts: false\n  vars:\n{indented}  roles:\n    - greeter\n  tasks:\n    - debug:\n        msg: \"value {{{{ sealed }}}}\"\n"
+    );
+    let (s, b) = app
+        .post(
+            "/api/v1/secrets",
+            &admin,
+            json!({ "name": "ansible-vault", "kind": "password", "value": vault_pass }),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let (s, pb) = app
+        .post("/api/v1/playbooks", &admin, json!({ "name": "roles-and-vault", "content": content,
+            "files": [ { "path": "requirements.yml", "content": format!("- src: file://{}\n  name: greeter\n", tarball.display()) } ],
+            "defaults": { "targets": { "rule": "name == \"local-only\"" }, "vault_password_secret": "ansible-vault" } }))
+        .await;
+    assert_eq!(s, 201, "{pb}");
+    let run = launch(&app, &admin, pb["id"].as_str().unwrap()).await;
+    let (_, text) = log(&app, &admin, run["id"].as_str().unwrap()).await;
+    assert_eq!(run["status"], "succeeded", "{run}\n{text}");
+    assert!(text.contains("hello from the greeter role"), "{text}");
+    assert!(text.contains("value decrypted-by-ansible"), "{text}");
+    assert!(!text.contains(vault_pass));
+    // An unknown vault password secret is refused when the playbook is saved.
+    let (s, e) = app
+        .post(
+            "/api/v1/playbooks",
+            &admin,
+            json!({ "name": "x", "content": "- hosts: all\n  tasks: []\n",
+            "defaults": { "vault_password_secret": "no-such-secret" } }),
+        )
+        .await;
+    assert_eq!(s, 422, "{e}");
 }

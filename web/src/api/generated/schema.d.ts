@@ -2184,6 +2184,12 @@ export interface components {
             targets: components["schemas"]["TargetSpec"];
             /** @default [] */
             variables: components["schemas"]["Variable"][];
+            /**
+             * @description Name or id of the vault secret holding the Ansible Vault password, for playbooks with
+             *     `!vault` values (given to Ansible as a 0600 file, never on the command line).
+             * @default null
+             */
+            vault_password_secret: string | null;
         };
         /** @description An extra file shipped with a playbook. */
         PlaybookFile: {

@@ -8,6 +8,7 @@ export const playbookKeys = {
   detail: (id: string) => ['playbooks', 'detail', id] as const,
   versions: (id: string) => ['playbooks', 'versions', id] as const,
   validate: (content: string) => ['playbooks', 'validate', content] as const,
+  gitCredentials: () => ['playbooks', 'git-credentials'] as const,
   preview: (id: string, body: string) => ['playbooks', 'preview', id, body] as const,
   runs: (query: RunsQuery) => ['playbooks', 'runs', query] as const,
   schedules: (query: SchedulesQuery) => ['schedules', 'list', query] as const,

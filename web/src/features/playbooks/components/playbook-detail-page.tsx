@@ -145,17 +145,62 @@ function Overview({ playbook: p }: { playbook: Playbook }) {
   const d = p.defaults;
   const targets = targetParts(d.targets);
   const o = d.options;
+  const git = p.source;
   return (
     <Stack data-testid="playbook-overview">
-      <div>
-        <Title order={5} mb={4}>
-          {t('playbooks.fields.content')}
-        </Title>
-        <Code block mah={480} style={{ overflow: 'auto' }} data-testid="playbook-content-view">
-          {p.content}
-        </Code>
-      </div>
-      {p.files.length ? (
+      {git ? (
+        <div>
+          <Title order={5} mb={4}>
+            {t('playbooks.source.title')}
+          </Title>
+          <Table withRowBorders={false} verticalSpacing={4} data-testid="playbook-source-view">
+            <Table.Tbody>
+              <Table.Tr>
+                <Table.Td c="dimmed" w={200}>
+                  {t('playbooks.source.url')}
+                </Table.Td>
+                <Table.Td ff="monospace" style={{ wordBreak: 'break-all' }} data-testid="playbook-source-url">
+                  {git.url}
+                </Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Td c="dimmed">{t('playbooks.source.ref')}</Table.Td>
+                <Table.Td ff="monospace" data-testid="playbook-source-ref">
+                  {git.git_ref ?? 'main'}
+                </Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Td c="dimmed">{t('playbooks.source.path')}</Table.Td>
+                <Table.Td ff="monospace" data-testid="playbook-source-path">
+                  {git.path}
+                </Table.Td>
+              </Table.Tr>
+              {git.credential ? (
+                <Table.Tr>
+                  <Table.Td c="dimmed">{t('playbooks.source.credential')}</Table.Td>
+                  <Table.Td ff="monospace">{git.credential}</Table.Td>
+                </Table.Tr>
+              ) : null}
+              {git.username ? (
+                <Table.Tr>
+                  <Table.Td c="dimmed">{t('playbooks.source.username')}</Table.Td>
+                  <Table.Td ff="monospace">{git.username}</Table.Td>
+                </Table.Tr>
+              ) : null}
+            </Table.Tbody>
+          </Table>
+        </div>
+      ) : (
+        <div>
+          <Title order={5} mb={4}>
+            {t('playbooks.fields.content')}
+          </Title>
+          <Code block mah={480} style={{ overflow: 'auto' }} data-testid="playbook-content-view">
+            {p.content}
+          </Code>
+        </div>
+      )}
+      {!git && p.files.length ? (
         <div>
           <Title order={5} mb={4}>
             {t('playbooks.files.title')}

@@ -104,4 +104,111 @@ describe('PlaybookWizard', () => {
     await userEvent.click(screen.getByTestId('wizard-save'));
     expect(await screen.findByTestId('detail-page')).toBeInTheDocument();
   });
+
+  it('takes the playbook from Git: hides the editor and files, picks a credential, and puts server errors on the source fields', async () => {
+    signInForTests(['playbooks:read', 'playbooks:manage', 'secrets:read']);
+    const bodies: unknown[] = [];
+    const paths: string[] = [];
+    let attempt = 0;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (req: Request) => {
+        const url = new URL(req.url);
+        paths.push(url.pathname);
+        if (url.pathname === '/api/v1/secrets')
+          return json(200, {
+            items: [
+              { id: 's1', name: 'deploy-key', kind: 'ssh_key' },
+              { id: 's2', name: 'git-token', kind: 'token' },
+              { id: 's3', name: 'notes', kind: 'text' },
+            ],
+            total: 3,
+            limit: 500,
+            offset: 0,
+          });
+        if (url.pathname === '/api/v1/playbooks/validate') return json(200, { valid: true });
+        if (url.pathname === '/api/v1/playbooks' && req.method === 'POST') {
+          bodies.push(await req.clone().json());
+          attempt += 1;
+          return attempt === 1
+            ? json(422, { code: 'validation_failed', message: 'invalid', details: { fields: { 'source.credential': 'no secret named git-token' } } })
+            : json(201, { id: 'p8', name: 'Site' });
+        }
+        return json(404, { code: 'not_found', message: 'not found' });
+      }),
+    );
+    renderWizard();
+    await userEvent.type(screen.getByTestId('playbook-name'), 'Site');
+    expect(screen.getByTestId('playbook-content')).toBeInTheDocument();
+    await userEvent.click(screen.getByText('From a Git repository'));
+    expect(screen.queryByTestId('playbook-content')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('playbook-file-add')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('playbook-validation')).not.toBeInTheDocument();
+    expect(screen.getByTestId('git-ref')).toHaveValue('main');
+
+    // URL and path are required; the YAML is not.
+    await userEvent.click(screen.getByTestId('wizard-next'));
+    expect(screen.getByTestId('playbook-git')).toHaveTextContent('Required');
+    fireEvent.change(screen.getByTestId('git-url'), { target: { value: 'https://git.example.com/ops/site.git' } });
+    fireEvent.change(screen.getByTestId('git-path'), { target: { value: 'site.yml' } });
+    await userEvent.click(screen.getByTestId('git-credential'));
+    // Only SSH keys, tokens and passwords are offered.
+    expect(screen.queryByRole('option', { name: /notes/, hidden: true })).not.toBeInTheDocument();
+    expect(await screen.findByRole('option', { name: 'deploy-key (SSH key)', hidden: true })).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('option', { name: 'git-token (Token)', hidden: true }));
+    fireEvent.change(screen.getByTestId('git-username'), { target: { value: 'deploy' } });
+
+    for (let i = 0; i < 4; i++) await userEvent.click(screen.getByTestId('wizard-next'));
+    const review = screen.getByTestId('wizard-review');
+    expect(review).toHaveTextContent('https://git.example.com/ops/site.git');
+    expect(review).toHaveTextContent('git-token');
+    await userEvent.click(screen.getByTestId('wizard-save'));
+
+    // The 422 is about the source: back on the content step, on the credential field.
+    await waitFor(() => expect(screen.getByTestId('playbook-git')).toHaveTextContent('no secret named git-token'));
+    expect(screen.getByTestId('wizard-panel-content')).toBeInTheDocument();
+    expect(bodies[0]).toMatchObject({
+      name: 'Site',
+      content: '',
+      files: [],
+      source: { url: 'https://git.example.com/ops/site.git', git_ref: 'main', path: 'site.yml', credential: 'git-token', username: 'deploy' },
+    });
+    // Nothing asked the server to validate YAML for a Git playbook after switching.
+    expect(paths.filter((p) => p === '/api/v1/playbooks/validate').length).toBeLessThanOrEqual(1);
+
+    for (let i = 0; i < 4; i++) await userEvent.click(screen.getByTestId('wizard-next'));
+    await userEvent.click(screen.getByTestId('wizard-save'));
+    expect(await screen.findByTestId('detail-page')).toBeInTheDocument();
+  }, 20_000);
+
+  it('opens a Git playbook with its source filled in, and can switch it back to stored content', async () => {
+    mockApi(() => json(500, {}));
+    renderWithProviders(
+      <PlaybookWizard
+        targets={targets}
+        playbook={{
+          id: 'p9',
+          name: 'Site',
+          description: '',
+          content: '',
+          files: [],
+          current_version: 2,
+          allow_parallel: true,
+          retry_infrastructure: false,
+          created_at: '2025-01-01T00:00:00Z',
+          updated_at: '2025-01-01T00:00:00Z',
+          defaults: { targets: {}, variables: [], survey: [], options: { check: false, diff: false, tags: [], skip_tags: [], limit: null, verbosity: 0, forks: 20, timeout_seconds: 3600 } },
+          source: { url: 'git@git.example.com:ops/site.git', git_ref: 'v2', path: 'play/site.yml', credential: 'deploy-key', username: null },
+        }}
+      />,
+    );
+    expect(screen.getByTestId('git-url')).toHaveValue('git@git.example.com:ops/site.git');
+    expect(screen.getByTestId('git-ref')).toHaveValue('v2');
+    expect(screen.getByTestId('git-path')).toHaveValue('play/site.yml');
+    // Without secrets:read the credential is typed by name.
+    expect(screen.getByTestId('git-credential')).toHaveValue('deploy-key');
+    await userEvent.click(screen.getByText('Stored in IT Manager'));
+    expect((screen.getByTestId('playbook-content') as HTMLTextAreaElement).value).toContain('hosts: all');
+    expect(screen.queryByTestId('playbook-git')).not.toBeInTheDocument();
+  });
 });

@@ -1,6 +1,6 @@
-import { ActionIcon, Alert, Anchor, Button, Code, Group, Loader, Paper, Stack, Stepper, Switch, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Alert, Anchor, Button, Code, Group, Input, Loader, Paper, SegmentedControl, Select, Stack, Stepper, Switch, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconArrowLeft, IconCheck, IconFilePlus, IconTrash, IconX } from '@tabler/icons-react';
+import { IconArrowLeft, IconBrandGit, IconCheck, IconFilePlus, IconTrash, IconX } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -8,11 +8,28 @@ import type { Playbook } from '@/api/types';
 import { QueryError } from '@/components/feedback/query-error';
 import { TableSkeleton } from '@/components/feedback/table-skeleton';
 import { ApiError } from '@/lib/api-error';
+import { usePermission } from '@/lib/auth/use-auth';
 import { errorMessage, notifyError, notifySuccess } from '@/lib/notify';
+import { PERMISSIONS } from '@/lib/permissions';
+import { useGitCredentials } from '../api/get-git-credentials';
 import { usePlaybook } from '../api/get-playbook';
 import { useSavePlaybook } from '../api/save-playbook';
 import { useValidatePlaybook } from '../api/validate-playbook';
-import { EMPTY_PLAYBOOK, fromPlaybook, stepOfField, STEPS, targetParts, toPlaybookInput, validateStep, type PlaybookDraft, type Step } from '../lib/playbook-form';
+import {
+  EMPTY_PLAYBOOK,
+  fromPlaybook,
+  SOURCE_KINDS,
+  stepOfField,
+  STEPS,
+  targetParts,
+  toGitSource,
+  toPlaybookInput,
+  validateStep,
+  type GitDraft,
+  type PlaybookDraft,
+  type SourceKind,
+  type Step,
+} from '../lib/playbook-form';
 import type { TargetsSlot } from '../lib/slots';
 import { OptionsEditor } from './options-editor';
 import { SurveyEditor, VariablesEditor } from './variables-editor';
@@ -172,7 +189,120 @@ export function PlaybookWizard({ targets: TargetsEditor, playbook }: { targets: 
   );
 }
 
-function ContentStep({ draft, set, errors }: { draft: PlaybookDraft; set: (p: Partial<PlaybookDraft>) => void; errors: Record<string, string> }) {
+type StepProps = { draft: PlaybookDraft; set: (p: Partial<PlaybookDraft>) => void; errors: Record<string, string> };
+
+/** Name and description, then where the YAML lives: the editor and files, or a Git repository. */
+function ContentStep({ draft, set, errors }: StepProps) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap="sm">
+      <TextInput label={t('playbooks.fields.name')} required value={draft.name} onChange={(e) => set({ name: e.currentTarget.value })} error={errors.name} data-testid="playbook-name" />
+      <TextInput label={t('playbooks.fields.description')} value={draft.description} onChange={(e) => set({ description: e.currentTarget.value })} error={errors.description} data-testid="playbook-description" />
+      <Input.Wrapper label={t('playbooks.source.label')} error={errors.source}>
+        <div>
+          <SegmentedControl
+            value={draft.sourceKind}
+            onChange={(v) => set({ sourceKind: v as SourceKind })}
+            data={SOURCE_KINDS.map((k) => ({ value: k, label: t(`playbooks.source.${k}`) }))}
+            aria-label={t('playbooks.source.label')}
+            data-testid="playbook-source"
+          />
+        </div>
+      </Input.Wrapper>
+      {draft.sourceKind === 'git' ? <GitSourceFields git={draft.git} onChange={(git) => set({ git })} errors={errors} /> : <StoredContent draft={draft} set={set} errors={errors} />}
+    </Stack>
+  );
+}
+
+/** A Git source: URL, ref, path, and the vault secret (and user) to fetch it with. */
+function GitSourceFields({ git, onChange, errors }: { git: GitDraft; onChange: (g: GitDraft) => void; errors: Record<string, string> }) {
+  const { t } = useTranslation();
+  const canReadSecrets = usePermission(PERMISSIONS.secretsRead);
+  const credentials = useGitCredentials(canReadSecrets);
+  const set = (patch: Partial<GitDraft>) => onChange({ ...git, ...patch });
+  const options = (credentials.data ?? []).map((s) => ({ value: s.name, label: `${s.name} (${t(`secrets.kinds.${s.kind}`)})` }));
+  // A credential saved by id, or one no longer listed, still shows.
+  if (git.credential && !options.some((o) => o.value === git.credential)) options.unshift({ value: git.credential, label: git.credential });
+  return (
+    <Stack gap="sm" data-testid="playbook-git">
+      <Text size="sm" c="dimmed">
+        {t('playbooks.source.gitHint')}
+      </Text>
+      <TextInput
+        label={t('playbooks.source.url')}
+        description={t('playbooks.source.urlHint')}
+        placeholder="https://git.example.com/ops/playbooks.git"
+        required
+        value={git.url}
+        onChange={(e) => set({ url: e.currentTarget.value })}
+        error={errors['source.url']}
+        styles={mono}
+        data-testid="git-url"
+      />
+      <Group grow align="flex-start">
+        <TextInput
+          label={t('playbooks.source.ref')}
+          placeholder="main"
+          value={git.gitRef}
+          onChange={(e) => set({ gitRef: e.currentTarget.value })}
+          error={errors['source.git_ref']}
+          styles={mono}
+          data-testid="git-ref"
+        />
+        <TextInput
+          label={t('playbooks.source.path')}
+          description={t('playbooks.source.pathHint')}
+          placeholder="site.yml"
+          required
+          value={git.path}
+          onChange={(e) => set({ path: e.currentTarget.value })}
+          error={errors['source.path']}
+          styles={mono}
+          data-testid="git-path"
+        />
+      </Group>
+      <Group grow align="flex-start">
+        {canReadSecrets ? (
+          <Select
+            label={t('playbooks.source.credential')}
+            description={t('playbooks.source.credentialHint')}
+            placeholder={t('playbooks.source.credentialPlaceholder')}
+            data={options}
+            value={git.credential || null}
+            onChange={(v) => set({ credential: v ?? '' })}
+            searchable
+            clearable
+            nothingFoundMessage={t('playbooks.source.noCredentials')}
+            error={errors['source.credential'] ?? (credentials.isError ? t('common.loadFailed') : undefined)}
+            data-testid="git-credential"
+          />
+        ) : (
+          <TextInput
+            label={t('playbooks.source.credential')}
+            description={t('playbooks.source.credentialHint')}
+            placeholder={t('playbooks.variables.secretPlaceholder')}
+            value={git.credential}
+            onChange={(e) => set({ credential: e.currentTarget.value })}
+            error={errors['source.credential']}
+            data-testid="git-credential"
+          />
+        )}
+        <TextInput
+          label={t('playbooks.source.username')}
+          description={t('playbooks.source.usernameHint')}
+          placeholder="git"
+          value={git.username}
+          onChange={(e) => set({ username: e.currentTarget.value })}
+          error={errors['source.username']}
+          data-testid="git-username"
+        />
+      </Group>
+    </Stack>
+  );
+}
+
+/** The YAML editor with live validation, and the extra files shipped next to it. */
+function StoredContent({ draft, set, errors }: StepProps) {
   const { t } = useTranslation();
   const [debounced] = useDebouncedValue(draft.content, 400);
   const validation = useValidatePlaybook(debounced);
@@ -180,8 +310,6 @@ function ContentStep({ draft, set, errors }: { draft: PlaybookDraft; set: (p: Pa
   const result = draft.content.trim() ? validation.data : undefined;
   return (
     <Stack gap="sm">
-      <TextInput label={t('playbooks.fields.name')} required value={draft.name} onChange={(e) => set({ name: e.currentTarget.value })} error={errors.name} data-testid="playbook-name" />
-      <TextInput label={t('playbooks.fields.description')} value={draft.description} onChange={(e) => set({ description: e.currentTarget.value })} error={errors.description} data-testid="playbook-description" />
       <Textarea
         label={t('playbooks.fields.content')}
         required
@@ -280,6 +408,7 @@ function Review({ draft }: { draft: PlaybookDraft }) {
   const { t } = useTranslation();
   const targets = targetParts(draft.targets);
   const o = draft.options;
+  const git = draft.sourceKind === 'git' ? toGitSource(draft.git) : null;
   const row = (label: string, value: string) => (
     <Group gap="xs" wrap="nowrap" align="flex-start">
       <Text size="sm" c="dimmed" w={180} style={{ flexShrink: 0 }}>
@@ -294,8 +423,20 @@ function Review({ draft }: { draft: PlaybookDraft }) {
     <Stack gap={6} data-testid="wizard-review">
       {row(t('playbooks.fields.name'), draft.name)}
       {row(t('playbooks.fields.description'), draft.description || '—')}
-      {row(t('playbooks.review.content'), t('playbooks.review.lines', { count: draft.content.split('\n').length }))}
-      {row(t('playbooks.files.title'), draft.files.length ? draft.files.map((f) => f.path).join(', ') : '—')}
+      {git ? (
+        <>
+          {row(t('playbooks.source.url'), git.url)}
+          {row(t('playbooks.source.ref'), git.git_ref ?? 'main')}
+          {row(t('playbooks.source.path'), git.path)}
+          {row(t('playbooks.source.credential'), git.credential ?? '—')}
+          {git.username ? row(t('playbooks.source.username'), git.username) : null}
+        </>
+      ) : (
+        <>
+          {row(t('playbooks.review.content'), t('playbooks.review.lines', { count: draft.content.split('\n').length }))}
+          {row(t('playbooks.files.title'), draft.files.length ? draft.files.map((f) => f.path).join(', ') : '—')}
+        </>
+      )}
       {row(
         t('playbooks.steps.targets'),
         [
@@ -324,9 +465,16 @@ function Review({ draft }: { draft: PlaybookDraft }) {
           .join(' '),
       )}
       {row(t('playbooks.allowParallel'), draft.allowParallel ? t('common.yes') : t('common.no'))}
-      <Code block mah={240} style={{ overflow: 'auto' }}>
-        {draft.content}
-      </Code>
+      {git ? (
+        <Group gap={6} c="dimmed">
+          <IconBrandGit size={16} />
+          <Text size="sm">{t('playbooks.source.gitHint')}</Text>
+        </Group>
+      ) : (
+        <Code block mah={240} style={{ overflow: 'auto' }}>
+          {draft.content}
+        </Code>
+      )}
     </Stack>
   );
 }

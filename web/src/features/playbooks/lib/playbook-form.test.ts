@@ -76,4 +76,51 @@ describe('playbook form', () => {
     expect(req.dry_run).toBe(true);
     expect(req.targets).toEqual({ hosts: [], groups: ['web'], rule: null });
   });
+
+  describe('Git source', () => {
+    const gitDraft = {
+      ...EMPTY_PLAYBOOK,
+      name: 'Site',
+      sourceKind: 'git' as const,
+      git: { url: ' git@git.example.com:ops/site.git ', gitRef: ' ', path: ' site.yml ', credential: '', username: '' },
+      files: [{ path: 'templates/motd.j2', content: 'hi' }],
+    };
+
+    it('sends the source with `main` for a blank ref and nulls for blanks, and no content or files', () => {
+      const input = toPlaybookInput(gitDraft);
+      expect(input.source).toEqual({ url: 'git@git.example.com:ops/site.git', git_ref: 'main', path: 'site.yml', credential: null, username: null });
+      expect(input.content).toBe('');
+      expect(input.files).toEqual([]);
+      const full = toPlaybookInput({ ...gitDraft, git: { ...gitDraft.git, gitRef: 'v2', credential: 'git-token', username: 'deploy' } });
+      expect(full.source).toMatchObject({ git_ref: 'v2', credential: 'git-token', username: 'deploy' });
+    });
+
+    it('sends `source: null` for stored content (so a Git playbook can be switched back)', () => {
+      expect(toPlaybookInput({ ...gitDraft, sourceKind: 'stored' }).source).toBeNull();
+      expect(toPlaybookInput({ ...gitDraft, sourceKind: 'stored' }).files).toEqual([{ path: 'templates/motd.j2', content: 'hi' }]);
+    });
+
+    it('loads a Git playbook into the draft and back', () => {
+      const source = { url: 'https://git.example.com/ops/site.git', git_ref: 'release', path: 'site.yml', credential: 'git-token', username: null };
+      const d = fromPlaybook({ ...playbook, content: '', source });
+      expect(d.sourceKind).toBe('git');
+      expect(d.git).toEqual({ url: source.url, gitRef: 'release', path: 'site.yml', credential: 'git-token', username: '' });
+      // Switching it to stored starts from the example, not from nothing.
+      expect(d.content).not.toBe('');
+      expect(toPlaybookInput(d).source).toEqual({ ...source, username: null });
+      expect(fromPlaybook({ ...playbook, source: null }).sourceKind).toBe('stored');
+    });
+
+    it('checks URL and path instead of the YAML', () => {
+      expect(validateStep(t, 'content', { ...gitDraft, content: '' })).toEqual({});
+      const errors = validateStep(t, 'content', { ...gitDraft, git: { ...gitDraft.git, url: '', path: 'site.txt' } });
+      expect(Object.keys(errors).sort()).toEqual(['source.path', 'source.url']);
+      expect(validateStep(t, 'content', { ...gitDraft, git: { ...gitDraft.git, path: '../site.yml' } })).toHaveProperty('source.path');
+      expect(validateStep(t, 'content', { ...gitDraft, git: { ...gitDraft.git, path: 'play/site.yaml' } })).toEqual({});
+    });
+
+    it('puts server errors about the source on the content step', () => {
+      for (const f of ['source.url', 'source.git_ref', 'source.path', 'source.credential', 'source']) expect(stepOfField(f)).toBe('content');
+    });
+  });
 });

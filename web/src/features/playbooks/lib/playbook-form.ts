@@ -1,14 +1,24 @@
 import type { TFunction } from 'i18next';
-import type { LaunchRequest, Playbook, PlaybookFile, PlaybookInput, PlaybookOptions, SurveyQuestion, TargetSpec, Variable, VarType } from '@/api/types';
+import type { GitSource, LaunchRequest, Playbook, PlaybookFile, PlaybookInput, PlaybookOptions, SurveyQuestion, TargetSpec, Variable, VarType } from '@/api/types';
 
 /** A variable row as edited: the value as text (typed on save). */
 export type VariableDraft = { name: string; type: VarType; value: string };
 /** A survey question as edited; `choices` only for `choice`. */
 export type SurveyDraft = { name: string; label: string; type: VarType; required: boolean; default: string; choices: string[] };
 
+/** Where the playbook's YAML lives: stored here (content and files) or in a Git repository. */
+export type SourceKind = 'stored' | 'git';
+export const SOURCE_KINDS = ['stored', 'git'] as const satisfies readonly SourceKind[];
+
+/** A Git source as edited: blanks for what is not set (`credential` is a vault secret's name). */
+export type GitDraft = { url: string; gitRef: string; path: string; credential: string; username: string };
+export const EMPTY_GIT: GitDraft = { url: '', gitRef: 'main', path: '', credential: '', username: '' };
+
 export type PlaybookDraft = {
   name: string;
   description: string;
+  sourceKind: SourceKind;
+  git: GitDraft;
   content: string;
   files: PlaybookFile[];
   targets: TargetSpec;
@@ -34,6 +44,8 @@ export const STARTER_CONTENT = `- name: Example play
 export const EMPTY_PLAYBOOK: PlaybookDraft = {
   name: '',
   description: '',
+  sourceKind: 'stored',
+  git: EMPTY_GIT,
   content: STARTER_CONTENT,
   files: [],
   targets: {},
@@ -76,7 +88,10 @@ export function fromPlaybook(p: Playbook): PlaybookDraft {
   return {
     name: p.name,
     description: p.description,
-    content: p.content,
+    sourceKind: p.source ? 'git' : 'stored',
+    git: p.source ? fromGitSource(p.source) : EMPTY_GIT,
+    // A Git playbook's content is empty: switching it to stored starts from the example.
+    content: p.source && !p.content ? STARTER_CONTENT : p.content,
     files: p.files.map((f) => ({ ...f })),
     targets: { hosts: d.targets.hosts ?? [], groups: d.targets.groups ?? [], rule: d.targets.rule ?? null },
     variables: d.variables.map((v) => ({ name: v.name, type: v.type, value: valueText(v.value) })),
@@ -94,6 +109,21 @@ export function fromPlaybook(p: Playbook): PlaybookDraft {
   };
 }
 
+export function fromGitSource(g: GitSource): GitDraft {
+  return { url: g.url, gitRef: g.git_ref ?? 'main', path: g.path, credential: g.credential ?? '', username: g.username ?? '' };
+}
+
+/** The request's `source`: trimmed, `main` for a blank ref, null for blank optional fields. */
+export function toGitSource(g: GitDraft): GitSource {
+  return {
+    url: g.url.trim(),
+    git_ref: g.gitRef.trim() || 'main',
+    path: g.path.trim(),
+    credential: g.credential.trim() || null,
+    username: g.username.trim() || null,
+  };
+}
+
 export function toSurveyQuestion(q: SurveyDraft): SurveyQuestion {
   const out: SurveyQuestion = { name: q.name.trim(), label: q.label.trim() || q.name.trim(), type: q.type, required: q.required };
   if (q.type === 'choice') out.choices = q.choices;
@@ -101,12 +131,15 @@ export function toSurveyQuestion(q: SurveyDraft): SurveyQuestion {
   return out;
 }
 
+/** The save request; a Git playbook sends its source and no content or files (a stored one sends `source: null`). */
 export function toPlaybookInput(d: PlaybookDraft): PlaybookInput {
+  const git = d.sourceKind === 'git';
   return {
     name: d.name.trim(),
     description: d.description.trim(),
-    content: d.content,
-    files: d.files.filter((f) => f.path.trim() !== '' || f.content !== '').map((f) => ({ path: f.path.trim(), content: f.content })),
+    source: git ? toGitSource(d.git) : null,
+    content: git ? '' : d.content,
+    files: git ? [] : d.files.filter((f) => f.path.trim() !== '' || f.content !== '').map((f) => ({ path: f.path.trim(), content: f.content })),
     defaults: {
       targets: { hosts: d.targets.hosts ?? [], groups: d.targets.groups ?? [], rule: d.targets.rule?.trim() ? d.targets.rule.trim() : null },
       variables: d.variables.map((v) => ({ name: v.name.trim(), type: v.type, value: toJson(typedValue(v.type, v.value)) })),
@@ -125,6 +158,14 @@ export function validateStep(t: TFunction, step: Step, d: PlaybookDraft): Record
   const errors: Record<string, string> = {};
   if (step === 'content') {
     if (!d.name.trim()) errors.name = t('validation.required');
+    if (d.sourceKind === 'git') {
+      const path = d.git.path.trim();
+      if (!d.git.url.trim()) errors['source.url'] = t('validation.required');
+      else if (/\s/.test(d.git.url.trim())) errors['source.url'] = t('playbooks.errors.gitUrl');
+      if (!path) errors['source.path'] = t('validation.required');
+      else if (!/\.ya?ml$/.test(path) || path.startsWith('/') || path.split('/').includes('..')) errors['source.path'] = t('playbooks.errors.gitPath');
+      return errors;
+    }
     if (!d.content.trim()) errors.content = t('validation.required');
     const paths = new Set<string>();
     d.files.forEach((f, i) => {
@@ -159,7 +200,7 @@ export function validateStep(t: TFunction, step: Step, d: PlaybookDraft): Record
   return errors;
 }
 
-/** The step a server field error belongs on (`defaults.options.forks` → options). */
+/** The step a server field error belongs on (`defaults.options.forks` → options; `source.url` → content). */
 export function stepOfField(field: string): Step {
   if (field.startsWith('defaults.targets') || field === 'targets' || field.startsWith('targets.')) return 'targets';
   if (field.startsWith('defaults.variables') || field.startsWith('defaults.survey')) return 'variables';

@@ -1,4 +1,4 @@
-import type { RunsQuery, TargetSpec } from '@/api/types';
+import type { HostsQuery, RunsQuery, TargetSpec } from '@/api/types';
 
 /** Query keys of the runs feature. */
 export const runKeys = {
@@ -11,4 +11,7 @@ export const runKeys = {
   sshKeys: () => ['runs', 'ssh-keys'] as const,
   tasks: (id: string) => ['runs', 'tasks', id] as const,
   artifacts: (id: string) => ['runs', 'artifacts', id] as const,
+  playbookOptions: () => ['runs', 'playbook-options'] as const,
+  userOptions: () => ['runs', 'user-options'] as const,
+  hostOptions: (query: HostsQuery) => ['runs', 'host-options', query] as const,
 };

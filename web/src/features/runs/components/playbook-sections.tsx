@@ -79,9 +79,9 @@ export function PlaybookHostsTable({ hosts }: { hosts: RunHost[] }) {
 }
 
 /** The tasks in the order they ran, each host's result as a coloured badge, and the task's duration. */
-export function TaskTimeline({ runId, live }: { runId: string; live: boolean }) {
+export function TaskTimeline({ runId, finished }: { runId: string; finished: boolean }) {
   const { t } = useTranslation();
-  const tasks = useRunTasks(runId, live);
+  const tasks = useRunTasks(runId, finished);
   const rows = buildTimeline(tasks.data ?? []);
   if (rows.length === 0)
     return (
@@ -162,11 +162,11 @@ export function RunArtifacts({ runId, finished }: { runId: string; finished: boo
   );
 }
 
-/** What ran: the playbook and version, command line, variables and options (never secrets). */
+/** What ran: the playbook and version, the Git commit it came from, command line, variables and options (never secrets). */
 export function RunParameters({ run }: { run: Run }) {
   const { t } = useTranslation();
   const params = run.parameters as Record<string, unknown>;
-  const { command, variables, options, ...rest } = params;
+  const { command, variables, options, commit, ...rest } = params;
   const row = (label: string, value: ReactNode) => (
     <Table.Tr>
       <Table.Td c="dimmed" w={160} style={{ verticalAlign: 'top' }}>
@@ -182,9 +182,18 @@ export function RunParameters({ run }: { run: Run }) {
           ? row(
               t('runs.playbook.playbook'),
               <Anchor component={Link} to={`/playbooks/${run.playbook_id}`} size="sm">
-                {run.title}
+                {/* The playbook's name: the run's title also says "(dry run)". */}
+                {typeof params.playbook === 'string' ? params.playbook : run.title}
                 {run.playbook_version ? ` (v${run.playbook_version})` : ''}
               </Anchor>,
+            )
+          : null}
+        {typeof commit === 'string' && commit
+          ? row(
+              t('runs.playbook.commit'),
+              <Code title={commit} data-testid="run-commit">
+                {commit}
+              </Code>,
             )
           : null}
         {run.exit_code != null ? row(t('runs.playbook.exitCode'), <Code>{run.exit_code}</Code>) : null}

@@ -106,5 +106,55 @@ describe('RunPage for a playbook run', () => {
     expect(await screen.findByTestId('artifact-download')).toHaveTextContent('report.json');
     expect(screen.getByTestId('run-parameters')).toHaveTextContent('ansible-playbook playbook.yml --check --diff');
     expect(screen.getByTestId('run-parameters')).toHaveTextContent('pkg = nginx');
+    // Stored playbooks have no commit.
+    expect(screen.queryByTestId('run-commit')).not.toBeInTheDocument();
+  });
+
+  it('reads the task timeline and the playbook name again when the run ends', async () => {
+    // The last task events are written just before the end, after the timeline's last poll.
+    let ended = false;
+    let taskReads = 0;
+    const running = { playbook: 'Patch', dry_run: true } as unknown as RunDetail['parameters'];
+    // A Git playbook's run records the commit it checked out once it is done.
+    const COMMIT = '0123456789abcdef0123456789abcdef01234567';
+    const done = { ...detail, status: 'succeeded', title: 'Patch (dry run)', finished_at: '2025-01-01T00:00:05Z', parameters: { ...running, commit: COMMIT } as unknown as RunDetail['parameters'] };
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: Request) => {
+        const url = new URL(input.url);
+        if (url.pathname === `/api/v1/runs/${ID}`) return json(200, ended ? done : { ...detail, title: 'Patch (dry run)', parameters: running });
+        if (url.pathname === `/api/v1/runs/${ID}/events`) {
+          // The final event arrives once the first (empty) timeline is shown.
+          await gate;
+          ended = true;
+          return eventStream(`event: run\nid: 2\ndata: ${JSON.stringify(done)}\n\n`);
+        }
+        if (url.pathname === `/api/v1/runs/${ID}/tasks`) {
+          taskReads += 1;
+          return json(200, ended ? tasks : []);
+        }
+        if (url.pathname === `/api/v1/runs/${ID}/artifacts`) return json(200, []);
+        return json(404, { code: 'not_found', message: 'not found' });
+      }),
+    );
+    renderWithProviders(
+      <Routes>
+        <Route path="/runs/:id" element={<RunPage />} />
+      </Routes>,
+      { route: `/runs/${ID}` },
+    );
+    expect(await screen.findByTestId('tasks-empty')).toBeInTheDocument();
+    release();
+    await waitFor(() => expect(screen.getByTestId('run-header').querySelector('[data-testid="run-status"]')).toHaveAttribute('data-status', 'succeeded'));
+    expect(await screen.findByTestId('task-row')).toHaveTextContent('install nginx');
+    expect(taskReads).toBeGreaterThanOrEqual(2);
+    // The parameters name the playbook, not the run's title.
+    const link = within(screen.getByTestId('run-parameters')).getByRole('link');
+    expect(link).toHaveTextContent('Patch (v3)');
+    expect(link).not.toHaveTextContent('dry run');
+    expect(await screen.findByTestId('run-commit')).toHaveTextContent(COMMIT);
+    expect(screen.getByTestId('run-parameters')).toHaveTextContent(`Commit${COMMIT}`);
   });
 });

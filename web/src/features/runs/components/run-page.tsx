@@ -156,7 +156,7 @@ function Live({ detail }: { detail: RunDetail }) {
             <Title order={4} mb="sm">
               {t('runs.playbook.tasksTitle')}
             </Title>
-            <TaskTimeline runId={run.id} live={!finished} />
+            <TaskTimeline runId={run.id} finished={finished} />
           </Paper>
           <Paper withBorder p="md" radius="md">
             <Title order={4} mb="sm">
