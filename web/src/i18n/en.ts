@@ -1058,6 +1058,8 @@ const en = {
     allowParallelHint: 'When off, a launch waits while another run of this playbook is still going.',
     retryInfrastructure: 'Retry after infrastructure failures',
     retryInfrastructureHint: 'Retry even when the playbook already started changing hosts.',
+    vaultPasswordSecret: 'Ansible Vault password (vault secret name)',
+    vaultPasswordSecretHint: 'For playbooks with !vault values; given to Ansible as a private file, never on the command line.',
     columns: {
       name: 'Name',
       description: 'Description',

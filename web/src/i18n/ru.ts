@@ -1060,6 +1060,8 @@ const ru: Translation = {
     allowParallelHint: 'Если выключено, запуск ждёт, пока идёт другой запуск этого плейбука.',
     retryInfrastructure: 'Повторять после сбоев инфраструктуры',
     retryInfrastructureHint: 'Повторять, даже если плейбук уже начал менять хосты.',
+    vaultPasswordSecret: 'Пароль Ansible Vault (имя секрета в хранилище)',
+    vaultPasswordSecretHint: 'Для плейбуков со значениями !vault; передаётся Ansible приватным файлом, никогда в командной строке.',
     columns: {
       name: 'Название',
       description: 'Описание',

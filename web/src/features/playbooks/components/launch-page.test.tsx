@@ -26,6 +26,7 @@ const playbook: Playbook = {
     variables: [{ name: 'pkg', type: 'string', value: toJson('nginx') }],
     survey: [{ name: 'token', label: 'API token', type: 'secret', required: true }],
     options: { check: false, diff: false, tags: [], skip_tags: [], limit: null, verbosity: 0, forks: 20, timeout_seconds: 3600 },
+    vault_password_secret: null,
   },
 };
 

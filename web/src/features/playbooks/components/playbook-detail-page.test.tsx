@@ -24,6 +24,7 @@ const playbook: Playbook = {
     variables: [],
     survey: [],
     options: { check: false, diff: true, tags: [], skip_tags: [], limit: null, verbosity: 0, forks: 20, timeout_seconds: 3600 },
+    vault_password_secret: null,
   },
 };
 

@@ -197,7 +197,7 @@ describe('PlaybookWizard', () => {
           retry_infrastructure: false,
           created_at: '2025-01-01T00:00:00Z',
           updated_at: '2025-01-01T00:00:00Z',
-          defaults: { targets: {}, variables: [], survey: [], options: { check: false, diff: false, tags: [], skip_tags: [], limit: null, verbosity: 0, forks: 20, timeout_seconds: 3600 } },
+          defaults: { targets: {}, variables: [], survey: [], options: { check: false, diff: false, tags: [], skip_tags: [], limit: null, verbosity: 0, forks: 20, timeout_seconds: 3600 }, vault_password_secret: null },
           source: { url: 'git@git.example.com:ops/site.git', git_ref: 'v2', path: 'play/site.yml', credential: 'deploy-key', username: null },
         }}
       />,

@@ -161,6 +161,14 @@ export function PlaybookWizard({ targets: TargetsEditor, playbook }: { targets: 
                 checked={draft.retryInfrastructure}
                 onChange={(e) => set({ retryInfrastructure: e.currentTarget.checked })}
               />
+              <TextInput
+                label={t('playbooks.vaultPasswordSecret')}
+                description={t('playbooks.vaultPasswordSecretHint')}
+                value={draft.vaultPasswordSecret}
+                onChange={(e) => set({ vaultPasswordSecret: e.currentTarget.value })}
+                error={errors['defaults.vault_password_secret']}
+                data-testid="option-vault-password"
+              />
             </Stack>
           ) : null}
           {step === 'review' ? <Review draft={draft} /> : null}

@@ -28,6 +28,7 @@ const playbook: Playbook = {
       { name: 'token', label: 'Token', type: 'secret', required: false },
     ],
     options: { check: false, diff: false, tags: [], skip_tags: [], limit: null, verbosity: 0, forks: 20, timeout_seconds: 3600 },
+    vault_password_secret: null,
   },
 };
 

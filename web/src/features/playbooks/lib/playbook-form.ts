@@ -27,6 +27,8 @@ export type PlaybookDraft = {
   options: PlaybookOptions;
   allowParallel: boolean;
   retryInfrastructure: boolean;
+  /** Name of the vault secret with the Ansible Vault password ('' for none). */
+  vaultPasswordSecret: string;
 };
 
 export const DEFAULT_OPTIONS: PlaybookOptions = { check: false, diff: false, tags: [], skip_tags: [], limit: null, verbosity: 0, forks: 20, timeout_seconds: 3600 };
@@ -54,6 +56,7 @@ export const EMPTY_PLAYBOOK: PlaybookDraft = {
   options: DEFAULT_OPTIONS,
   allowParallel: true,
   retryInfrastructure: false,
+  vaultPasswordSecret: '',
 };
 
 /** The wizard's steps in order; the last one (review) saves. */
@@ -106,6 +109,7 @@ export function fromPlaybook(p: Playbook): PlaybookDraft {
     options: { ...DEFAULT_OPTIONS, ...d.options },
     allowParallel: p.allow_parallel,
     retryInfrastructure: p.retry_infrastructure,
+    vaultPasswordSecret: d.vault_password_secret ?? '',
   };
 }
 
@@ -145,6 +149,7 @@ export function toPlaybookInput(d: PlaybookDraft): PlaybookInput {
       variables: d.variables.map((v) => ({ name: v.name.trim(), type: v.type, value: toJson(typedValue(v.type, v.value)) })),
       survey: d.survey.map(toSurveyQuestion),
       options: { ...d.options, limit: d.options.limit?.trim() ? d.options.limit.trim() : null },
+      vault_password_secret: d.vaultPasswordSecret.trim() || null,
     },
     allow_parallel: d.allowParallel,
     retry_infrastructure: d.retryInfrastructure,
@@ -204,7 +209,7 @@ export function validateStep(t: TFunction, step: Step, d: PlaybookDraft): Record
 export function stepOfField(field: string): Step {
   if (field.startsWith('defaults.targets') || field === 'targets' || field.startsWith('targets.')) return 'targets';
   if (field.startsWith('defaults.variables') || field.startsWith('defaults.survey')) return 'variables';
-  if (field.startsWith('defaults.options') || field === 'allow_parallel' || field === 'retry_infrastructure') return 'options';
+  if (field.startsWith('defaults.options') || field === 'defaults.vault_password_secret' || field === 'allow_parallel' || field === 'retry_infrastructure') return 'options';
   return 'content';
 }
 
