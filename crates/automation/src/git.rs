@@ -122,8 +122,8 @@ pub async fn fetch_mirror(
             let host = rest.split('/').next().unwrap_or_default();
             let line = Zeroizing::new(format!(
                 "{scheme}://{}:{}@{host}\n",
-                percent(user),
-                percent(token)
+                percent_encode(user),
+                percent_encode(token)
             ));
             let store = scratch.join("credentials");
             crate::runner::write_private(&store, line.as_bytes())?;
@@ -183,7 +183,9 @@ pub async fn fetch_mirror(
     result.map(|()| mirror)
 }
 
-fn percent(s: &str) -> String {
+/// Percent-encodes everything but RFC 3986's unreserved characters (for credentials in URLs, and
+/// for masking a secret's URL-encoded form in output).
+pub fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

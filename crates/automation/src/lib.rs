@@ -14,7 +14,7 @@ mod git;
 mod runner;
 mod validate;
 
-pub use git::{checkout, fetch_mirror, GitAuth};
+pub use git::{checkout, fetch_mirror, percent_encode, GitAuth};
 pub use runner::{
     find_ansible, run, Artifact, InvHost, Options, Outcome, RunSpec, Update, ARTIFACT_LIMITS,
 };

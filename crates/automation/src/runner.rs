@@ -301,6 +301,21 @@ fn prepare(dir: &Path, spec: &RunSpec) -> Result<(), AutomationError> {
     Ok(())
 }
 
+/// An Ansible command with a cleared environment: `PATH`, `HOME` (the work directory, so no
+/// user configuration is read), the locale and the run's `ansible.cfg` — never a secret.
+fn ansible_command(bin: &Path, dir: &Path) -> tokio::process::Command {
+    let mut c = tokio::process::Command::new(bin);
+    c.env_clear()
+        .env(
+            "PATH",
+            std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),
+        )
+        .env("HOME", dir)
+        .env("LANG", "C.UTF-8")
+        .env("ANSIBLE_CONFIG", dir.join("ansible.cfg"));
+    c
+}
+
 /// `requirements.yml` files the run should install: roles and collections go into the work
 /// directory, never into a shared location.
 fn requirements(base: &Path) -> Vec<PathBuf> {
@@ -336,20 +351,12 @@ async fn galaxy(
     }
     let bin = ansible_playbook.with_file_name("ansible-galaxy");
     for (kind, dest) in kinds {
-        let out = tokio::process::Command::new(&bin)
+        let out = ansible_command(&bin, dir)
             .args([kind, "install", "-r"])
             .arg(file)
             .arg("-p")
             .arg(&dest)
             .current_dir(dir)
-            .env_clear()
-            .env(
-                "PATH",
-                std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),
-            )
-            .env("HOME", dir)
-            .env("LANG", "C.UTF-8")
-            .env("ANSIBLE_CONFIG", dir.join("ansible.cfg"))
             .stdin(Stdio::null())
             .kill_on_drop(true)
             .output()
@@ -626,7 +633,7 @@ async fn run_in(
     let _agent = RunAgent::start(&socket, &keys).await?;
     drop(keys);
     let events_path = dir.join("events.jsonl");
-    let mut cmd = tokio::process::Command::new(&spec.ansible_playbook);
+    let mut cmd = ansible_command(&spec.ansible_playbook, dir);
     // Roles and collections from requirements files, installed into the work directory.
     let base = playbook.parent().unwrap_or(dir).to_path_buf();
     let mut reqs = requirements(&base);
@@ -648,14 +655,6 @@ async fn run_in(
         spec.vault_password.is_some(),
     ))
     .current_dir(&cwd)
-    .env_clear()
-    .env(
-        "PATH",
-        std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),
-    )
-    .env("HOME", dir)
-    .env("LANG", "C.UTF-8")
-    .env("ANSIBLE_CONFIG", dir.join("ansible.cfg"))
     .env("ANSIBLE_FORCE_COLOR", "1")
     .env("PYTHONUNBUFFERED", "1")
     .env("SSH_AUTH_SOCK", &socket)

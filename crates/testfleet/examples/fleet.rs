@@ -1,3 +1,9 @@
+//! Starts N test sshd hosts and keeps them up for manual experiments (e.g. comparing
+//! `ansible-playbook` settings against IT Manager's): writes an INI inventory, the client key and
+//! a known_hosts file into the given directory, prints `ready`, then sleeps for an hour.
+//!
+//! `cargo run -p itmgr-testfleet --example fleet -- 40 /tmp/fleet` (as root: the test user).
+
 fn main() {
     let n: usize = std::env::args()
         .nth(1)

@@ -45,6 +45,111 @@ pub fn parse_private_key(text: &str, passphrase: Option<&str>) -> Result<KeyInfo
     info(&key)
 }
 
+/// An unencrypted OpenSSH ECDSA key whose private scalar has leading zero bytes is written by
+/// `ssh-keygen` as a shorter integer (about one key in 256), which the key parser refuses. This
+/// returns the same key with the scalar padded to the curve's size, or `None` when the text needs
+/// no change (other kinds, encrypted keys, PEM, or a scalar of full length).
+pub fn canonical(text: &str) -> Option<Zeroizing<String>> {
+    use base64::Engine;
+    const BEGIN: &str = "-----BEGIN OPENSSH PRIVATE KEY-----";
+    const END: &str = "-----END OPENSSH PRIVATE KEY-----";
+    let body = text.trim().strip_prefix(BEGIN)?.strip_suffix(END)?;
+    let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    let raw = Zeroizing::new(
+        base64::engine::general_purpose::STANDARD
+            .decode(compact)
+            .ok()?,
+    );
+    let mut r = Reader(&raw[..]);
+    r.magic(b"openssh-key-v1\0")?;
+    let cipher = r.string()?;
+    let kdf = r.string()?;
+    let kdf_options = r.string()?;
+    let nkeys = r.u32()?;
+    if cipher != b"none" || nkeys != 1 {
+        return None;
+    }
+    let public = r.string()?;
+    let private = r.string()?;
+    let mut p = Reader(private);
+    let (check1, check2) = (p.u32()?, p.u32()?);
+    let key_type = p.string()?;
+    let size = match key_type {
+        b"ecdsa-sha2-nistp256" => 32,
+        b"ecdsa-sha2-nistp384" => 48,
+        b"ecdsa-sha2-nistp521" => 66,
+        _ => return None,
+    };
+    let curve = p.string()?;
+    let point = p.string()?;
+    let scalar = p.string()?;
+    let comment = p.string()?;
+    if scalar.len() >= size {
+        return None;
+    }
+    let mut padded = Zeroizing::new(vec![0u8; size - scalar.len()]);
+    padded.extend_from_slice(scalar);
+    let mut section = Zeroizing::new(Vec::new());
+    section.extend_from_slice(&check1.to_be_bytes());
+    section.extend_from_slice(&check2.to_be_bytes());
+    for field in [key_type, curve, point, &padded[..], comment] {
+        put(&mut section, field);
+    }
+    // Pad to the cipher block size (8 for "none") with 1, 2, 3, …
+    let mut n = 1u8;
+    while section.len() % 8 != 0 {
+        section.push(n);
+        n += 1;
+    }
+    let mut out = Zeroizing::new(b"openssh-key-v1\0".to_vec());
+    for field in [cipher, kdf, kdf_options] {
+        put(&mut out, field);
+    }
+    out.extend_from_slice(&1u32.to_be_bytes());
+    put(&mut out, public);
+    put(&mut out, &section);
+    let encoded = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(&out[..]));
+    let mut text = String::from(BEGIN);
+    text.push('\n');
+    for line in encoded.as_bytes().chunks(70) {
+        text.push_str(std::str::from_utf8(line).ok()?);
+        text.push('\n');
+    }
+    text.push_str(END);
+    text.push('\n');
+    Some(Zeroizing::new(text))
+}
+
+fn put(out: &mut Vec<u8>, field: &[u8]) {
+    out.extend_from_slice(&(field.len() as u32).to_be_bytes());
+    out.extend_from_slice(field);
+}
+
+/// Reads SSH wire-format fields.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(head)
+    }
+    fn magic(&mut self, m: &[u8]) -> Option<()> {
+        (self.take(m.len())? == m).then_some(())
+    }
+    fn u32(&mut self) -> Option<u32> {
+        let b = self.take(4)?;
+        Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn string(&mut self) -> Option<&'a [u8]> {
+        let n = self.u32()? as usize;
+        self.take(n)
+    }
+}
+
 /// Generates an ed25519 key pair; returns the private key in OpenSSH format.
 pub fn generate_ed25519(comment: &str) -> Result<(Zeroizing<String>, KeyInfo), String> {
     let mut key = PrivateKey::random(&mut rand_core_rng::rng(), Algorithm::Ed25519)
@@ -57,6 +162,52 @@ pub fn generate_ed25519(comment: &str) -> Result<(Zeroizing<String>, KeyInfo), S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A throwaway key from ssh-keygen whose private scalar is 31 bytes long.
+    #[test]
+    fn a_short_ecdsa_scalar_is_padded() {
+        let text = include_str!("testdata/ecdsa-short-scalar.key");
+        assert!(
+            decode_secret_key(text.trim(), None).is_err(),
+            "the parser still refuses it"
+        );
+        let fixed = canonical(text).expect("needs padding");
+        let info = parse_private_key(&fixed, None).unwrap();
+        assert_eq!(info.algorithm, "ecdsa-sha2-nistp256");
+        assert!(canonical(&fixed).is_none(), "already canonical");
+    }
+
+    /// Every ECDSA key ssh-keygen makes is accepted (one in ~256 has a short private scalar).
+    #[test]
+    fn ecdsa_keys_with_a_short_scalar_are_accepted() {
+        let dir = std::env::temp_dir().join(format!("itmgr-ecdsa-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut padded = 0;
+        for i in 0..600 {
+            let p = dir.join(format!("k{i}"));
+            let ok = std::process::Command::new("ssh-keygen")
+                .args(["-q", "-t", "ecdsa", "-N", "", "-C", "c"])
+                .arg("-f")
+                .arg(&p)
+                .status()
+                .map(|s| s.success())
+                .unwrap_or(false);
+            if !ok {
+                return; // no ssh-keygen here
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            let public = std::fs::read_to_string(p.with_extension("pub")).unwrap();
+            let fixed = canonical(&text);
+            padded += usize::from(fixed.is_some());
+            let text = fixed.map(|f| f.to_string()).unwrap_or(text);
+            let info = parse_private_key(&text, None).unwrap_or_else(|e| panic!("key {i}: {e}"));
+            let expected: Vec<&str> = public.split_whitespace().take(2).collect();
+            assert!(info.public_key.starts_with(&expected.join(" ")), "key {i}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        // Not a guarantee for any one run, but 600 keys without a short scalar is unlikely.
+        eprintln!("{padded} of 600 keys needed padding");
+    }
 
     #[test]
     fn a_generated_key_parses_back_with_the_same_fingerprint() {

@@ -805,17 +805,6 @@ async fn run_host(
     }
 }
 
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// Replaces secret values (and their base64 and URL-encoded forms) in output.
 pub(crate) struct Masker(Vec<String>);
 
@@ -826,7 +815,7 @@ impl Masker {
         for s in secrets.into_iter().filter(|s| s.len() >= 4) {
             v.push(s.to_owned());
             v.push(base64::engine::general_purpose::STANDARD.encode(s));
-            v.push(percent_encode(s));
+            v.push(itmgr_automation::percent_encode(s));
         }
         v.sort_by_key(|s| std::cmp::Reverse(s.len()));
         v.dedup();
@@ -1897,7 +1886,7 @@ mod tests {
                 &base64::engine::general_purpose::STANDARD,
                 "s3cr3t/pass word"
             ),
-            percent_encode("s3cr3t/pass word"),
+            itmgr_automation::percent_encode("s3cr3t/pass word"),
         );
         // Values shorter than 4 characters are not masked (they would mask everything).
         assert_eq!(m.mask(text), "a *** b *** c *** d ab");

@@ -294,6 +294,11 @@ fn prepare(
     let ssh = |private_key: String,
                passphrase: Option<String>|
      -> ApiResult<(Zeroizing<String>, serde_json::Value)> {
+        // Stored in the form every parser accepts (see `canonical`).
+        let private_key = match itmgr_vault::sshkey::canonical(&private_key) {
+            Some(fixed) => fixed.to_string(),
+            None => private_key,
+        };
         let info = itmgr_vault::sshkey::parse_private_key(&private_key, passphrase.as_deref())
             .map_err(|m| ApiError::field("value", m))?;
         let payload = Zeroizing::new(

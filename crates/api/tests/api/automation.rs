@@ -49,20 +49,7 @@ async fn inventory(app: &TestApp, admin: &str, targets: &[(String, SocketAddr, S
         .await;
     assert_eq!(s, 201, "{b}");
     for (name, addr, host_key) in targets {
-        let (status, h) = app
-            .post("/api/v1/hosts", admin, json!({ "name": name, "address": addr.ip().to_string(), "port": addr.port(), "credential": "pb-login" }))
-            .await;
-        assert_eq!(status, 201, "{h}");
-        let id: itmgr_domain::HostId = h["id"].as_str().unwrap().parse().unwrap();
-        let fp = itmgr_ssh::HostKey::parse(host_key).unwrap().fingerprint;
-        itmgr_storage::repo::hosts::record_host_key_if_unset(
-            app.state.db.conn(),
-            id,
-            host_key,
-            &fp,
-        )
-        .await
-        .unwrap();
+        host_with_key(app, admin, name, *addr, host_key, "pb-login").await;
     }
 }
 
@@ -662,14 +649,17 @@ async fn a_schedule_fires_once_per_slot_across_two_servers() {
     assert!(list[0]["last_run_id"].is_string(), "{list}");
 }
 
-/// A credential for hosts whose plays run only on the controller (`pause`, `debug`): the host
-/// must be in the inventory, it is never connected to.
-async fn controller_only(app: &TestApp, admin: &str) -> &'static str {
+/// A host for plays that run only on the controller (`pause`, `debug`): it must be in the
+/// inventory (so it has a credential), it is never connected to.
+async fn controller_host(app: &TestApp, admin: &str, name: &str) {
     let (s, b) = app
-        .post("/api/v1/secrets", admin, json!({ "name": "unused-login", "kind": "ssh_credential", "username": "nobody", "value": "never-used-password" }))
+        .post("/api/v1/secrets", admin, json!({ "name": format!("unused-login-{name}"), "kind": "ssh_credential", "username": "nobody", "value": "never-used-password" }))
         .await;
     assert_eq!(s, 201, "{b}");
-    "unused-login"
+    let (s, h) = app
+        .post("/api/v1/hosts", admin, json!({ "name": name, "address": "127.0.0.1", "credential": format!("unused-login-{name}") }))
+        .await;
+    assert_eq!(s, 201, "{h}");
 }
 
 async fn launch(app: &TestApp, admin: &str, pid: &str) -> Value {
@@ -871,14 +861,7 @@ async fn a_playbook_from_git_runs_the_commit_of_its_ref_and_clone_failures_are_r
 async fn runs_of_a_playbook_without_parallel_runs_wait_for_each_other() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let admin = app.admin_token().await;
-    let (s, h) = app
-        .post(
-            "/api/v1/hosts",
-            &admin,
-            json!({ "name": "serial-host", "address": "127.0.0.1", "credential": controller_only(&app, &admin).await }),
-        )
-        .await;
-    assert_eq!(s, 201, "{h}");
+    controller_host(&app, &admin, "serial-host").await;
     // `pause` runs on the controller: no SSH needed.
     let (s, pb) = app
         .post("/api/v1/playbooks", &admin, json!({ "name": "serial", "allow_parallel": false,
@@ -926,14 +909,7 @@ async fn runs_of_a_playbook_without_parallel_runs_wait_for_each_other() {
 async fn requirements_and_vault_encrypted_values_work_inside_the_run() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let admin = app.admin_token().await;
-    let (s, h) = app
-        .post(
-            "/api/v1/hosts",
-            &admin,
-            json!({ "name": "local-only", "address": "127.0.0.1", "credential": controller_only(&app, &admin).await }),
-        )
-        .await;
-    assert_eq!(s, 201, "{h}");
+    controller_host(&app, &admin, "local-only").await;
     // A role shipped as a local tarball, named in requirements.yml.
     let t = tempfile::tempdir().unwrap();
     let role = t.path().join("greeter");

@@ -310,3 +310,25 @@ pub fn host<'a>(run: &'a Value, name: &str) -> &'a Value {
         .find(|h| h["host_name"] == name)
         .unwrap_or_else(|| panic!("no host {name} in {run}"))
 }
+
+/// Creates a host logging in with `credential` and records its SSH host key as if it had been
+/// accepted; returns its id.
+pub async fn host_with_key(
+    app: &TestApp,
+    admin: &str,
+    name: &str,
+    addr: std::net::SocketAddr,
+    host_key: &str,
+    credential: &str,
+) -> itmgr_domain::HostId {
+    let (status, h) = app
+        .post("/api/v1/hosts", admin, json!({ "name": name, "address": addr.ip().to_string(), "port": addr.port(), "credential": credential }))
+        .await;
+    assert_eq!(status, 201, "{h}");
+    let id: itmgr_domain::HostId = h["id"].as_str().unwrap().parse().unwrap();
+    let fp = itmgr_ssh::HostKey::parse(host_key).unwrap().fingerprint;
+    itmgr_storage::repo::hosts::record_host_key_if_unset(app.state.db.conn(), id, host_key, &fp)
+        .await
+        .unwrap();
+    id
+}

@@ -18,20 +18,7 @@ async fn inventory(
     assert_eq!(status, 201, "{s}");
     let mut ids = Vec::new();
     for (name, addr, host_key) in targets {
-        let (status, h) = app
-            .post("/api/v1/hosts", admin, json!({ "name": name, "address": addr.ip().to_string(), "port": addr.port(), "credential": "fleet" }))
-            .await;
-        assert_eq!(status, 201, "{h}");
-        let id: itmgr_domain::HostId = h["id"].as_str().unwrap().parse().unwrap();
-        let fp = itmgr_ssh::HostKey::parse(host_key).unwrap().fingerprint;
-        itmgr_storage::repo::hosts::record_host_key_if_unset(
-            app.state.db.conn(),
-            id,
-            host_key,
-            &fp,
-        )
-        .await
-        .unwrap();
+        let id = host_with_key(app, admin, name, *addr, host_key, "fleet").await;
         ids.push(id.to_string());
     }
     ids
