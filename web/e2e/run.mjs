@@ -214,6 +214,18 @@ async function recordingText(page) {
 }
 
 /** Waits until the recording player's screen has (or, with `present` false, no longer has) `text`. */
+/** The player's screen once xterm has drawn everything written to it (unchanged for 300 ms). */
+async function settledRecordingText(page) {
+  let last = await recordingText(page);
+  for (let i = 0; i < 50; i += 1) {
+    await page.waitForTimeout(300);
+    const now = await recordingText(page);
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+}
+
 async function waitForRecording(page, text, present, timeout = 15_000) {
   await page.waitForFunction(
     ([t, want]) => (document.querySelector('[data-testid="recording-terminal"] .xterm-rows')?.textContent ?? '').replace(/\u00a0/g, ' ').includes(t) === want,
@@ -674,8 +686,11 @@ async function main() {
       'Ctrl+K "Connect to host…" opens a second terminal tab',
       async () => {
         await byTestId('search-open').click();
-        await page.keyboard.type('Connect to host');
-        await page.getByText('Connect to host…', { exact: true }).click();
+        // Fill the palette's own input once it is there: typing before it has focus loses keys.
+        const search = page.getByPlaceholder('Type a command or page…');
+        await search.waitFor({ timeout: 10_000 });
+        await search.fill('Connect to host');
+        await page.getByText('Connect to host…', { exact: true }).click({ timeout: 20_000 });
         await byTestId('connect-host-input').fill('e2e-ssh');
         await byTestId('connect-host-e2e-ssh').click();
         await page.waitForFunction(() => document.querySelectorAll('[data-testid="terminal-tab-e2e-ssh"]').length === 2, null, { timeout: 15_000 });
@@ -762,7 +777,7 @@ async function main() {
         await page.locator('[data-testid="recording-play"][aria-label="Play"]').waitFor({ timeout: 15_000 });
         const [at, total] = (await byTestId('recording-time').innerText()).split('/').map((s) => s.trim());
         if (at !== total) throw new Error(`playback stopped at ${at} of ${total}`);
-        endScreen = await recordingText(page);
+        endScreen = await settledRecordingText(page);
       },
     ],
     [
@@ -782,7 +797,7 @@ async function main() {
         await page.mouse.move(track.x + track.width + 40, box.y + box.height / 2, { steps: 5 });
         await page.mouse.up();
         await waitForRecording(page, REC_MARKER, true);
-        const screen = await recordingText(page);
+        const screen = await settledRecordingText(page);
         if (screen !== endScreen) throw new Error(`the end of the track shows another screen than the end of playback: ${JSON.stringify(screen.trim())} vs ${JSON.stringify(endScreen.trim())}`);
         await page.keyboard.press('Escape');
         await byTestId('recording-player').waitFor({ state: 'detached' });
