@@ -896,12 +896,15 @@ async function main() {
       },
     ],
     [
-      'playbook wizard: variables → options → review, save opens the playbook',
+      'playbook wizard: variables → options → schedule (left off) → review, save opens the playbook',
       async () => {
         await byTestId('wizard-next').click();
         await byTestId('wizard-panel-variables').waitFor();
         await byTestId('wizard-next').click();
         await byTestId('options-editor').waitFor();
+        await byTestId('wizard-next').click();
+        await byTestId('wizard-panel-schedule').waitFor();
+        if (await byTestId('wizard-schedule-toggle').isChecked()) throw new Error('the schedule step starts switched on');
         await byTestId('wizard-next').click();
         const review = byTestId('wizard-review');
         await review.waitFor();

@@ -1072,7 +1072,14 @@ const en = {
       targets: 'Targets',
       variables: 'Variables & survey',
       options: 'Options',
+      schedule: 'Schedule',
       review: 'Review',
+    },
+    scheduleStep: {
+      toggle: 'Run on a schedule',
+      hint: 'Also create a schedule that launches this playbook. Schedules can be added later on its Schedules tab.',
+      defaultName: '{{name}} schedule',
+      failed: 'The playbook was saved, but its schedule was not (add it on the Schedules tab)',
     },
     fields: {
       name: 'Name',

@@ -1,3 +1,4 @@
+import { notifications } from '@mantine/notifications';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -87,7 +88,11 @@ describe('PlaybookWizard', () => {
     await userEvent.click(screen.getByTestId('wizard-next'));
     expect(screen.getByTestId('options-editor')).toBeInTheDocument();
     await userEvent.click(screen.getByTestId('wizard-next'));
+    // The optional schedule step, off by default.
+    expect(screen.getByTestId('wizard-schedule-toggle')).not.toBeChecked();
+    await userEvent.click(screen.getByTestId('wizard-next'));
     expect(screen.getByTestId('wizard-review')).toHaveTextContent('groups: web');
+    expect(screen.queryByTestId('wizard-review-schedule')).not.toBeInTheDocument();
     await userEvent.click(screen.getByTestId('wizard-save'));
 
     // The 422 is about options: the wizard goes back to that step and shows it on the field.
@@ -100,6 +105,7 @@ describe('PlaybookWizard', () => {
       allow_parallel: true,
     });
 
+    await userEvent.click(screen.getByTestId('wizard-next'));
     await userEvent.click(screen.getByTestId('wizard-next'));
     await userEvent.click(screen.getByTestId('wizard-save'));
     expect(await screen.findByTestId('detail-page')).toBeInTheDocument();
@@ -158,7 +164,7 @@ describe('PlaybookWizard', () => {
     await userEvent.click(screen.getByRole('option', { name: 'git-token (Token)', hidden: true }));
     fireEvent.change(screen.getByTestId('git-username'), { target: { value: 'deploy' } });
 
-    for (let i = 0; i < 4; i++) await userEvent.click(screen.getByTestId('wizard-next'));
+    for (let i = 0; i < 5; i++) await userEvent.click(screen.getByTestId('wizard-next'));
     const review = screen.getByTestId('wizard-review');
     expect(review).toHaveTextContent('https://git.example.com/ops/site.git');
     expect(review).toHaveTextContent('git-token');
@@ -176,7 +182,7 @@ describe('PlaybookWizard', () => {
     // Nothing asked the server to validate YAML for a Git playbook after switching.
     expect(paths.filter((p) => p === '/api/v1/playbooks/validate').length).toBeLessThanOrEqual(1);
 
-    for (let i = 0; i < 4; i++) await userEvent.click(screen.getByTestId('wizard-next'));
+    for (let i = 0; i < 5; i++) await userEvent.click(screen.getByTestId('wizard-next'));
     await userEvent.click(screen.getByTestId('wizard-save'));
     expect(await screen.findByTestId('detail-page')).toBeInTheDocument();
   }, 20_000);
@@ -202,6 +208,9 @@ describe('PlaybookWizard', () => {
         }}
       />,
     );
+    // Editing has no schedule step (schedules live on the playbook's Schedules tab).
+    expect(screen.queryByTestId('wizard-step-schedule')).not.toBeInTheDocument();
+    expect(screen.getByTestId('wizard-step-options')).toBeInTheDocument();
     expect(screen.getByTestId('git-url')).toHaveValue('git@git.example.com:ops/site.git');
     expect(screen.getByTestId('git-ref')).toHaveValue('v2');
     expect(screen.getByTestId('git-path')).toHaveValue('play/site.yml');
@@ -210,5 +219,77 @@ describe('PlaybookWizard', () => {
     await userEvent.click(screen.getByText('Stored in IT Manager'));
     expect((screen.getByTestId('playbook-content') as HTMLTextAreaElement).value).toContain('hosts: all');
     expect(screen.queryByTestId('playbook-git')).not.toBeInTheDocument();
+  });
+
+  describe('schedule step', () => {
+    type Call = { path: string; body: unknown };
+    function mockScheduleApi(schedule: () => Response) {
+      const calls: Call[] = [];
+      vi.stubGlobal(
+        'fetch',
+        vi.fn(async (req: Request) => {
+          const url = new URL(req.url);
+          if (url.pathname === '/api/v1/playbooks/validate') return json(200, { valid: true });
+          if (url.pathname === '/api/v1/schedules/preview') return json(200, { description: 'At 02:00 every day', next: ['2030-01-01T02:00:00Z', '2030-01-02T02:00:00Z'] });
+          if (req.method === 'POST' && (url.pathname === '/api/v1/playbooks' || url.pathname === '/api/v1/schedules')) {
+            calls.push({ path: url.pathname, body: await req.clone().json() });
+            return url.pathname === '/api/v1/playbooks' ? json(201, { id: 'p42', name: 'Nightly' }) : schedule();
+          }
+          return json(404, { code: 'not_found', message: 'not found' });
+        }),
+      );
+      return calls;
+    }
+
+    async function toScheduleStep() {
+      renderWizard();
+      expect(screen.getByTestId('wizard-step-schedule')).toBeInTheDocument();
+      await userEvent.type(screen.getByTestId('playbook-name'), 'Nightly');
+      for (let i = 0; i < 4; i++) await userEvent.click(screen.getByTestId('wizard-next'));
+      expect(screen.getByTestId('wizard-schedule')).toBeInTheDocument();
+    }
+
+    it('is offered when creating; off, saving sends no schedule', async () => {
+      const calls = mockScheduleApi(() => json(201, { id: 's1' }));
+      await toScheduleStep();
+      expect(screen.queryByTestId('schedule-cron')).not.toBeInTheDocument();
+      await userEvent.click(screen.getByTestId('wizard-next'));
+      await userEvent.click(screen.getByTestId('wizard-save'));
+      expect(await screen.findByTestId('detail-page')).toBeInTheDocument();
+      expect(calls.map((c) => c.path)).toEqual(['/api/v1/playbooks']);
+    });
+
+    it('on, shows the preview, lists it on review, and creates the schedule for the new playbook after it', async () => {
+      const calls = mockScheduleApi(() => json(201, { id: 's1' }));
+      await toScheduleStep();
+      await userEvent.click(screen.getByTestId('wizard-schedule-toggle'));
+      expect(screen.getByTestId('schedule-cron')).toHaveValue('0 2 * * *');
+      expect(await screen.findByTestId('schedule-preview-description')).toHaveTextContent('At 02:00 every day');
+      // An empty timing cannot go on.
+      fireEvent.change(screen.getByTestId('schedule-cron'), { target: { value: '' } });
+      await userEvent.click(screen.getByTestId('wizard-next'));
+      expect(screen.getByTestId('wizard-schedule')).toHaveTextContent('Required');
+      fireEvent.change(screen.getByTestId('schedule-cron'), { target: { value: '0 2 * * *' } });
+      await userEvent.click(screen.getByTestId('wizard-next'));
+      await waitFor(() => expect(screen.getByTestId('wizard-review-schedule')).toHaveTextContent('Nightly schedule: At 02:00 every day (UTC)'));
+      await userEvent.click(screen.getByTestId('wizard-save'));
+      expect(await screen.findByTestId('detail-page')).toBeInTheDocument();
+      expect(calls.map((c) => c.path)).toEqual(['/api/v1/playbooks', '/api/v1/schedules']);
+      expect(calls[1]?.body).toMatchObject({ playbook_id: 'p42', name: 'Nightly schedule', cron: '0 2 * * *', interval_seconds: null, timezone: 'UTC', enabled: true, overlap: 'skip', missed: 'run_once' });
+    });
+
+    it('keeps the playbook when the schedule fails: opens it and reports the error', async () => {
+      const calls = mockScheduleApi(() => json(422, { code: 'validation_failed', message: 'cron is not valid', details: { fields: { cron: 'not valid' } } }));
+      const show = vi.spyOn(notifications, 'show');
+      await toScheduleStep();
+      await userEvent.click(screen.getByTestId('wizard-schedule-toggle'));
+      await userEvent.type(screen.getByTestId('schedule-name'), 'Every night');
+      await userEvent.click(screen.getByTestId('wizard-next'));
+      await userEvent.click(screen.getByTestId('wizard-save'));
+      expect(await screen.findByTestId('detail-page')).toBeInTheDocument();
+      expect(calls[1]?.body).toMatchObject({ playbook_id: 'p42', name: 'Every night' });
+      expect(show).toHaveBeenCalledWith(expect.objectContaining({ color: 'red', title: expect.stringContaining('its schedule was not') as unknown, message: 'cron is not valid' }));
+      show.mockRestore();
+    });
   });
 });

@@ -14,24 +14,28 @@ import { PERMISSIONS } from '@/lib/permissions';
 import { useGitCredentials } from '../api/get-git-credentials';
 import { usePlaybook } from '../api/get-playbook';
 import { useSavePlaybook } from '../api/save-playbook';
+import { useSaveSchedule } from '../api/save-schedule';
+import { useDraftPreview } from '../api/schedule-preview';
 import { useValidatePlaybook } from '../api/validate-playbook';
 import {
   EMPTY_PLAYBOOK,
   fromPlaybook,
   SOURCE_KINDS,
   stepOfField,
-  STEPS,
   targetParts,
   toGitSource,
   toPlaybookInput,
   validateStep,
+  wizardSteps,
   type GitDraft,
   type PlaybookDraft,
   type SourceKind,
   type Step,
 } from '../lib/playbook-form';
+import { emptySchedule, toScheduleInput, validateTiming, type ScheduleDraft } from '../lib/schedule-form';
 import type { TargetsSlot } from '../lib/slots';
 import { OptionsEditor } from './options-editor';
+import { ScheduleFields } from './schedule-fields';
 import { SurveyEditor, VariablesEditor } from './variables-editor';
 
 const mono = { input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } };
@@ -46,24 +50,36 @@ export function PlaybookWizardPage({ targets }: { targets: TargetsSlot }) {
   return <PlaybookWizard key={playbook.data.id} targets={targets} playbook={playbook.data} />;
 }
 
-/** Content → targets → variables & survey → options → review, then save. */
+/** Content → targets → variables & survey → options → schedule (optional, creating only) → review, then save. */
 export function PlaybookWizard({ targets: TargetsEditor, playbook }: { targets: TargetsSlot; playbook?: Playbook }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const save = useSavePlaybook();
+  const saveSchedule = useSaveSchedule();
   const [draft, setDraft] = useState<PlaybookDraft>(() => (playbook ? fromPlaybook(playbook) : EMPTY_PLAYBOOK));
+  // The optional schedule created with a new playbook (its playbook id is filled in once that exists).
+  const [scheduleOn, setScheduleOn] = useState(false);
+  const [schedule, setSchedule] = useState<ScheduleDraft>(() => emptySchedule(''));
   const [active, setActive] = useState(0);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const set = (patch: Partial<PlaybookDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  const setSched = (patch: Partial<ScheduleDraft>) => setSchedule((d) => ({ ...d, ...patch }));
+  const STEPS = wizardSteps(Boolean(playbook));
   const step: Step = STEPS[active] ?? 'content';
   const errorSteps = new Set(Object.keys(errors).map(stepOfField));
+  const scheduleName = schedule.name.trim() || t('playbooks.scheduleStep.defaultName', { name: draft.name.trim() });
+  const validate = (s: Step): Record<string, string> => {
+    if (s !== 'schedule') return validateStep(t, s, draft);
+    if (!scheduleOn) return {};
+    return Object.fromEntries(Object.entries(validateTiming(t, schedule)).map(([k, v]) => [`schedule.${k}`, v]));
+  };
 
   const goTo = (next: number) => {
     // Moving forward checks the current step first; going back never blocks.
     if (next > active) {
       for (let i = active; i < next; i++) {
         const s = STEPS[i] ?? 'content';
-        const found = validateStep(t, s, draft);
+        const found = validate(s);
         if (Object.keys(found).length) {
           setErrors(found);
           setActive(i);
@@ -77,7 +93,7 @@ export function PlaybookWizard({ targets: TargetsEditor, playbook }: { targets: 
 
   const submit = () => {
     for (const s of STEPS) {
-      const found = validateStep(t, s, draft);
+      const found = validate(s);
       if (Object.keys(found).length) {
         setErrors(found);
         setActive(STEPS.indexOf(s));
@@ -89,7 +105,19 @@ export function PlaybookWizard({ targets: TargetsEditor, playbook }: { targets: 
       {
         onSuccess: (p) => {
           notifySuccess(playbook ? t('playbooks.saved') : t('playbooks.created'));
-          void navigate(`/playbooks/${p.id}`);
+          if (playbook || !scheduleOn) {
+            void navigate(`/playbooks/${p.id}`);
+            return;
+          }
+          // The playbook exists now; a failed schedule is reported but does not undo it.
+          saveSchedule.mutate(
+            { body: toScheduleInput({ ...schedule, playbookId: p.id, name: scheduleName }) },
+            {
+              onSuccess: () => notifySuccess(t('schedules.created')),
+              onError: (err) => notifyError(err, t('playbooks.scheduleStep.failed')),
+              onSettled: () => void navigate(`/playbooks/${p.id}`),
+            },
+          );
         },
         onError: (err) => {
           if (err instanceof ApiError && (err.status === 422 || err.status === 409)) {
@@ -171,7 +199,38 @@ export function PlaybookWizard({ targets: TargetsEditor, playbook }: { targets: 
               />
             </Stack>
           ) : null}
-          {step === 'review' ? <Review draft={draft} /> : null}
+          {step === 'schedule' ? (
+            <Stack gap="sm" data-testid="wizard-schedule">
+              <Switch
+                label={t('playbooks.scheduleStep.toggle')}
+                description={t('playbooks.scheduleStep.hint')}
+                checked={scheduleOn}
+                onChange={(e) => {
+                  setScheduleOn(e.currentTarget.checked);
+                  setErrors((errs) => Object.fromEntries(Object.entries(errs).filter(([k]) => stepOfField(k) !== 'schedule')));
+                }}
+                data-testid="wizard-schedule-toggle"
+              />
+              {scheduleOn ? (
+                <>
+                  <TextInput
+                    label={t('schedules.fields.name')}
+                    placeholder={scheduleName}
+                    value={schedule.name}
+                    onChange={(e) => setSched({ name: e.currentTarget.value })}
+                    error={errors['schedule.name']}
+                    data-testid="schedule-name"
+                  />
+                  <ScheduleFields
+                    draft={schedule}
+                    set={setSched}
+                    errors={Object.fromEntries(Object.entries(errors).flatMap(([k, v]) => (k.startsWith('schedule.') ? [[k.slice('schedule.'.length), v]] : [])))}
+                  />
+                </>
+              ) : null}
+            </Stack>
+          ) : null}
+          {step === 'review' ? <Review draft={draft} schedule={!playbook && scheduleOn ? schedule : null} scheduleName={scheduleName} /> : null}
         </div>
         {Object.keys(errors).length > 0 && !errorSteps.has(step) ? (
           <Alert color="red" mt="md" data-testid="wizard-errors">
@@ -183,7 +242,7 @@ export function PlaybookWizard({ targets: TargetsEditor, playbook }: { targets: 
             {t('common.back')}
           </Button>
           {step === 'review' ? (
-            <Button onClick={submit} loading={save.isPending} leftSection={<IconCheck size={16} />} data-testid="wizard-save">
+            <Button onClick={submit} loading={save.isPending || saveSchedule.isPending} leftSection={<IconCheck size={16} />} data-testid="wizard-save">
               {playbook ? t('playbooks.save') : t('playbooks.createSubmit')}
             </Button>
           ) : (
@@ -412,13 +471,9 @@ function StoredContent({ draft, set, errors }: StepProps) {
   );
 }
 
-function Review({ draft }: { draft: PlaybookDraft }) {
-  const { t } = useTranslation();
-  const targets = targetParts(draft.targets);
-  const o = draft.options;
-  const git = draft.sourceKind === 'git' ? toGitSource(draft.git) : null;
-  const row = (label: string, value: string) => (
-    <Group gap="xs" wrap="nowrap" align="flex-start">
+function ReviewRow({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <Group gap="xs" wrap="nowrap" align="flex-start" data-testid={testId}>
       <Text size="sm" c="dimmed" w={180} style={{ flexShrink: 0 }}>
         {label}
       </Text>
@@ -427,6 +482,22 @@ function Review({ draft }: { draft: PlaybookDraft }) {
       </Text>
     </Group>
   );
+}
+
+/** The schedule to be created: its name and the server's description of the timing. */
+function ScheduleReview({ schedule, name }: { schedule: ScheduleDraft; name: string }) {
+  const { t } = useTranslation();
+  const { preview } = useDraftPreview(schedule);
+  const timing = preview.data?.description ?? (schedule.mode === 'cron' ? schedule.cron : t('schedules.everySeconds', { count: Math.round(schedule.intervalMinutes * 60) }));
+  return <ReviewRow label={t('playbooks.steps.schedule')} value={`${name}: ${timing} (${schedule.timezone})`} testId="wizard-review-schedule" />;
+}
+
+function Review({ draft, schedule, scheduleName }: { draft: PlaybookDraft; schedule: ScheduleDraft | null; scheduleName: string }) {
+  const { t } = useTranslation();
+  const targets = targetParts(draft.targets);
+  const o = draft.options;
+  const git = draft.sourceKind === 'git' ? toGitSource(draft.git) : null;
+  const row = (label: string, value: string) => <ReviewRow label={label} value={value} />;
   return (
     <Stack gap={6} data-testid="wizard-review">
       {row(t('playbooks.fields.name'), draft.name)}
@@ -473,6 +544,7 @@ function Review({ draft }: { draft: PlaybookDraft }) {
           .join(' '),
       )}
       {row(t('playbooks.allowParallel'), draft.allowParallel ? t('common.yes') : t('common.no'))}
+      {schedule ? <ScheduleReview schedule={schedule} name={scheduleName} /> : null}
       {git ? (
         <Group gap={6} c="dimmed">
           <IconBrandGit size={16} />

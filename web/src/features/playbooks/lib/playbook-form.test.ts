@@ -64,6 +64,7 @@ describe('playbook form', () => {
     expect(stepOfField('defaults.targets.rule')).toBe('targets');
     expect(stepOfField('defaults.survey')).toBe('variables');
     expect(stepOfField('defaults.options.forks')).toBe('options');
+    expect(stepOfField('schedule.cron')).toBe('schedule');
   });
 
   it('builds a launch request with changed variables and typed answers only', () => {

@@ -59,9 +59,14 @@ export const EMPTY_PLAYBOOK: PlaybookDraft = {
   vaultPasswordSecret: '',
 };
 
-/** The wizard's steps in order; the last one (review) saves. */
-export const STEPS = ['content', 'targets', 'variables', 'options', 'review'] as const;
+/** The wizard's steps in order; the last one (review) saves. `schedule` (optional) is only offered when creating. */
+export const STEPS = ['content', 'targets', 'variables', 'options', 'schedule', 'review'] as const;
 export type Step = (typeof STEPS)[number];
+
+/** The steps shown: editing leaves out `schedule` (schedules are managed on the playbook's Schedules tab). */
+export function wizardSteps(editing: boolean): readonly Step[] {
+  return editing ? STEPS.filter((s) => s !== 'schedule') : STEPS;
+}
 
 /** The schema types JSON values as opaque objects; these cast plain values to and from them. */
 type Json = Variable['value'];
@@ -207,6 +212,7 @@ export function validateStep(t: TFunction, step: Step, d: PlaybookDraft): Record
 
 /** The step a server field error belongs on (`defaults.options.forks` → options; `source.url` → content). */
 export function stepOfField(field: string): Step {
+  if (field.startsWith('schedule.')) return 'schedule';
   if (field.startsWith('defaults.targets') || field === 'targets' || field.startsWith('targets.')) return 'targets';
   if (field.startsWith('defaults.variables') || field.startsWith('defaults.survey')) return 'variables';
   if (field.startsWith('defaults.options') || field === 'defaults.vault_password_secret' || field === 'allow_parallel' || field === 'retry_infrastructure') return 'options';

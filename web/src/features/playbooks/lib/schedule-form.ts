@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import type { Schedule, ScheduleInput, SchedulePreviewRequest } from '@/api/types';
 
 /** Cron presets offered by the form (5-field expressions in the schedule's time zone). */
@@ -125,4 +126,10 @@ export function previewRequest(d: ScheduleDraft): SchedulePreviewRequest | null 
 /** The preset whose expression this is, if any. */
 export function presetOf(cron: string): CronPreset | null {
   return CRON_PRESETS.find((p) => p.cron === cron.trim())?.key ?? null;
+}
+
+/** Errors in a draft's timing (keyed like the server's fields), empty when it can be previewed and saved. */
+export function validateTiming(t: TFunction, d: ScheduleDraft): Record<string, string> {
+  if (previewRequest(d)) return {};
+  return d.mode === 'cron' ? { cron: t('validation.required') } : { interval_seconds: t('validation.required') };
 }
