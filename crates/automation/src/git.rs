@@ -109,7 +109,7 @@ pub async fn fetch_mirror(
     match auth {
         GitAuth::None => {}
         GitAuth::SshKey(key, pass) => {
-            let k = russh::keys::decode_secret_key(key.trim(), pass.as_deref().map(|p| p.as_str()))
+            let k = itmgr_vault::sshkey::decode(key, pass.as_deref().map(|p| p.as_str()))
                 .map_err(|e| AutomationError::Key(e.to_string()))?;
             let sock = scratch.join("agent.sock");
             _agent = Some(RunAgent::start(&sock, &[k]).await?);

@@ -625,7 +625,7 @@ async fn run_in(
     let mut keys = Vec::new();
     for (text, pass) in &spec.keys {
         keys.push(
-            russh::keys::decode_secret_key(text.trim(), pass.as_deref().map(|p| p.as_str()))
+            itmgr_vault::sshkey::decode(text, pass.as_deref().map(|p| p.as_str()))
                 .map_err(|e| AutomationError::Key(e.to_string()))?,
         );
     }

@@ -8,9 +8,7 @@
 use itmgr_domain::{HostAddress, TargetPolicy};
 use russh::client::AuthResult;
 use russh::client::{self, Handle};
-use russh::keys::{
-    decode_secret_key, HashAlg, PrivateKeyWithHashAlg, PublicKey, PublicKeyOrCertificate,
-};
+use russh::keys::{HashAlg, PrivateKeyWithHashAlg, PublicKey, PublicKeyOrCertificate};
 use russh::{Disconnect, MethodKind};
 use std::fmt;
 use std::sync::Arc;
@@ -405,7 +403,7 @@ impl Session {
         let mut accepted = None;
         if let Some(text) = &creds.private_key {
             let key =
-                decode_secret_key(text.trim(), creds.passphrase.as_deref().map(|p| p.as_str()))
+                itmgr_vault::sshkey::decode(text, creds.passphrase.as_deref().map(|p| p.as_str()))
                     .map_err(|_| {
                         SshError::BadCredential(
                             "the private key cannot be read (wrong passphrase?)".into(),

@@ -26,22 +26,30 @@ fn info(key: &PrivateKey) -> Result<KeyInfo, String> {
     })
 }
 
+/// Decodes a private key for use (signing), accepting the short ECDSA scalars `ssh-keygen` writes
+/// (see [`canonical`]). Every place that turns key text into a key goes through here.
+pub fn decode(text: &str, passphrase: Option<&str>) -> Result<PrivateKey, russh::keys::Error> {
+    match canonical(text) {
+        Some(fixed) => decode_secret_key(fixed.trim(), passphrase),
+        None => decode_secret_key(text.trim(), passphrase),
+    }
+}
+
 /// Parses a private key, decrypting it with `passphrase` when it is encrypted.
 /// The error message never contains key material.
 pub fn parse_private_key(text: &str, passphrase: Option<&str>) -> Result<KeyInfo, String> {
-    let key =
-        decode_secret_key(text.trim(), passphrase.filter(|p| !p.is_empty())).map_err(|e| {
-            let msg = e.to_string().to_lowercase();
-            if msg.contains("encrypted")
-                || msg.contains("passphrase")
-                || msg.contains("password")
-                || msg.contains("decrypt")
-            {
-                "the key is encrypted: give its passphrase, or the passphrase is wrong".to_owned()
-            } else {
-                "is not an OpenSSH or PEM private key (ed25519, RSA or ECDSA)".to_owned()
-            }
-        })?;
+    let key = decode(text, passphrase.filter(|p| !p.is_empty())).map_err(|e| {
+        let msg = e.to_string().to_lowercase();
+        if msg.contains("encrypted")
+            || msg.contains("passphrase")
+            || msg.contains("password")
+            || msg.contains("decrypt")
+        {
+            "the key is encrypted: give its passphrase, or the passphrase is wrong".to_owned()
+        } else {
+            "is not an OpenSSH or PEM private key (ed25519, RSA or ECDSA)".to_owned()
+        }
+    })?;
     info(&key)
 }
 
@@ -171,6 +179,7 @@ mod tests {
             decode_secret_key(text.trim(), None).is_err(),
             "the parser still refuses it"
         );
+        assert!(decode(text, None).is_ok(), "decode pads it on the way");
         let fixed = canonical(text).expect("needs padding");
         let info = parse_private_key(&fixed, None).unwrap();
         assert_eq!(info.algorithm, "ecdsa-sha2-nistp256");
