@@ -64,13 +64,14 @@ impl Handler for Executor {
                     repo::end_open(state.db.conn(), run.id, RunStatus::Canceled, "canceled").await;
                 return Outcome::Done;
             }
-            let exclusive = match run.playbook {
-                Some((p, _)) => match pb_repo::find(state.db.conn(), p).await {
-                    Ok(pb) if !pb.allow_parallel => Some(p),
-                    _ => None,
-                },
+            let playbook = match run.playbook {
+                Some((p, _)) => pb_repo::find(state.db.conn(), p).await.ok(),
                 None => None,
             };
+            let exclusive = playbook
+                .as_ref()
+                .filter(|p| !p.allow_parallel)
+                .map(|p| p.id);
             match repo::start_exclusive(state.db.conn(), run.id, exclusive).await {
                 Ok(true) => {}
                 // Another run of this playbook is going and it does not allow parallel runs.
@@ -78,7 +79,10 @@ impl Handler for Executor {
                 Err(e) => return Outcome::Retry(format!("starting the run failed: {e}")),
             }
             let result = match run.kind {
-                RunKind::Playbook => execute_playbook(state, run.clone(), &job, &ctl).await,
+                RunKind::Playbook => match playbook {
+                    Some(pb) => execute_playbook(state, run.clone(), pb, &job, &ctl).await,
+                    None => Err(Failure::Final("the playbook was deleted".into())),
+                },
                 RunKind::KeyRotate => Err(Failure::Final(
                     "key rotations run in the server that started them".into(),
                 )),
@@ -140,6 +144,7 @@ type Login = Result<(itmgr_ssh::Credentials, Option<Zeroizing<String>>), String>
 async fn execute_playbook(
     state: &AppState,
     run: Run,
+    playbook: itmgr_storage::repo::playbooks::Playbook,
     job: &Job,
     ctl: &Control,
 ) -> Result<(), Failure> {
@@ -147,9 +152,6 @@ async fn execute_playbook(
     let (pid, version) = run
         .playbook
         .ok_or_else(|| Failure::Final("not a playbook run".into()))?;
-    let playbook = pb_repo::find(db, pid)
-        .await
-        .map_err(|_| Failure::Final("the playbook was deleted".into()))?;
     let content = pb_repo::version(db, pid, version)
         .await
         .map_err(|_| Failure::Final(format!("version {version} of the playbook is gone")))?;

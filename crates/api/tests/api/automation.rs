@@ -102,18 +102,7 @@ async fn a_playbook_runs_against_real_hosts_with_check_mode_stats_secrets_and_ar
     let fleet = Fleet::start(2);
     let app = TestApp::spawn(backend).await;
     let admin = app.admin_token().await;
-    let mut targets: Vec<(String, SocketAddr, String)> = fleet
-        .hosts
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            (
-                format!("pb-{i:02}"),
-                SocketAddr::from((h.ip, h.port)),
-                h.host_key.clone(),
-            )
-        })
-        .collect();
+    let mut targets = fleet_targets(&fleet, "pb-");
     targets.push((
         "pb-down".into(),
         closed_port(),
@@ -485,18 +474,7 @@ async fn cancel_and_timeout_kill_every_child_of_a_playbook_run() {
     })
     .await;
     let admin = app.admin_token().await;
-    let targets: Vec<(String, SocketAddr, String)> = fleet
-        .hosts
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            (
-                format!("sl-{i:02}"),
-                SocketAddr::from((h.ip, h.port)),
-                h.host_key.clone(),
-            )
-        })
-        .collect();
+    let targets = fleet_targets(&fleet, "sl-");
     inventory(&app, &admin, &targets).await;
     let (s, pb) = app
         .post("/api/v1/playbooks", &admin, json!({ "name": "sleeper", "content": SLEEPER,

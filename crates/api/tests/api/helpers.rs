@@ -332,3 +332,22 @@ pub async fn host_with_key(
         .unwrap();
     id
 }
+
+/// The fleet's hosts as (name, address, host key), named `{prefix}00`, `{prefix}01`, …
+pub fn fleet_targets(
+    fleet: &itmgr_testfleet::Fleet,
+    prefix: &str,
+) -> Vec<(String, std::net::SocketAddr, String)> {
+    fleet
+        .hosts
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            (
+                format!("{prefix}{i:02}"),
+                std::net::SocketAddr::from((h.ip, h.port)),
+                h.host_key.clone(),
+            )
+        })
+        .collect()
+}

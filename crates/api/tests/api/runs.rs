@@ -24,21 +24,6 @@ async fn inventory(
     ids
 }
 
-fn fleet_targets(fleet: &Fleet, prefix: &str) -> Vec<(String, SocketAddr, String)> {
-    fleet
-        .hosts
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            (
-                format!("{prefix}{i:02}"),
-                SocketAddr::from((h.ip, h.port)),
-                h.host_key.clone(),
-            )
-        })
-        .collect()
-}
-
 async fn output(app: &TestApp, token: &str, run: &str, host: Option<&str>) -> Vec<Value> {
     let q = host.map(|h| format!("&host={h}")).unwrap_or_default();
     let (status, chunks) = app

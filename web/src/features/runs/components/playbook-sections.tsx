@@ -11,7 +11,7 @@ import { useRunArtifacts } from '../api/get-run-artifacts';
 import { useRunTasks } from '../api/get-run-tasks';
 import { formatDuration } from '../lib/status';
 import { buildTimeline, RESULT_COLORS } from '../lib/tasks';
-import { RunStatusBadge } from './run-status-badge';
+import { HostCells } from './run-hosts-table';
 
 const STATS = ['ok', 'changed', 'failed', 'unreachable', 'skipped'] as const;
 const STAT_COLORS: Record<(typeof STATS)[number], string | undefined> = { ok: 'green', changed: 'yellow', failed: 'red', unreachable: 'orange', skipped: undefined };
@@ -45,17 +45,7 @@ export function PlaybookHostsTable({ hosts }: { hosts: RunHost[] }) {
             const stats = (h.stats ?? {}) as Record<string, number | undefined>;
             return (
               <Table.Tr key={h.host_id} data-testid={`playbook-host-${h.host_name}`}>
-                <Table.Td>
-                  <Text size="sm" fw={500}>
-                    {h.host_name}
-                  </Text>
-                  <Text size="xs" c="dimmed" ff="monospace">
-                    {h.address}:{h.port}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <RunStatusBadge status={h.status} testId="run-host-status" />
-                </Table.Td>
+                <HostCells host={h} />
                 {STATS.map((s) => {
                   const n = stats[s];
                   return (

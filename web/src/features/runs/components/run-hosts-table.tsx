@@ -4,6 +4,25 @@ import type { RunHost } from '@/api/types';
 import { elapsedMs, formatDuration } from '../lib/status';
 import { RunStatusBadge } from './run-status-badge';
 
+/** The host (name, address) and status cells that every table of a run's hosts starts with. */
+export function HostCells({ host }: { host: RunHost }) {
+  return (
+    <>
+      <Table.Td>
+        <Text size="sm" fw={500}>
+          {host.host_name}
+        </Text>
+        <Text size="xs" c="dimmed" ff="monospace">
+          {host.address}:{host.port}
+        </Text>
+      </Table.Td>
+      <Table.Td>
+        <RunStatusBadge status={host.status} testId="run-host-status" />
+      </Table.Td>
+    </>
+  );
+}
+
 /** One row per host; clicking a row selects the host for the per-host output. */
 export function RunHostsTable({ hosts, selected, onSelect, showResult, now }: { hosts: RunHost[]; selected: string | null; onSelect: (id: string) => void; showResult: boolean; now: number }) {
   const { t } = useTranslation();
@@ -36,17 +55,7 @@ export function RunHostsTable({ hosts, selected, onSelect, showResult, now }: { 
               aria-selected={selected === h.host_id}
               data-testid={`run-host-${h.host_name}`}
             >
-              <Table.Td>
-                <Text size="sm" fw={500}>
-                  {h.host_name}
-                </Text>
-                <Text size="xs" c="dimmed" ff="monospace">
-                  {h.address}:{h.port}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <RunStatusBadge status={h.status} testId="run-host-status" />
-              </Table.Td>
+              <HostCells host={h} />
               <Table.Td ff="monospace" data-testid="run-host-exit">
                 {h.exit_code ?? '—'}
               </Table.Td>
