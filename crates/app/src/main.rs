@@ -44,6 +44,15 @@ enum Command {
     Worker,
     /// Apply database migrations and exit.
     Migrate,
+    /// Copy every row from one database into another, never-used one (SQLite ⇄ PostgreSQL).
+    MigrateData {
+        /// The database to read: `sqlite://path/itmgr.db` or `postgres://…`.
+        #[arg(long)]
+        from: String,
+        /// The database to fill: must never have served (no users); migrated first if new.
+        #[arg(long)]
+        to: String,
+    },
     /// Manage users from the command line.
     Admin {
         #[command(subcommand)]
@@ -56,6 +65,13 @@ enum Command {
     },
     /// Report what this machine has for running playbooks (Ansible, ssh, git) and the job queue.
     Doctor,
+    /// Exit 0 if this container's process is healthy: the server answers `/api/v1/ready`, or
+    /// with `--worker`, the worker reached the database within the last minute.
+    Health {
+        /// Check the worker's heartbeat instead of the HTTP server.
+        #[arg(long)]
+        worker: bool,
+    },
     /// Print the version.
     Version,
     /// Print the OpenAPI document.
@@ -108,6 +124,24 @@ fn main() -> anyhow::Result<()> {
             println!("{}", itmgr_api::openapi::document_json());
             return Ok(());
         }
+        Some(Command::Health { worker }) => {
+            if let Err(e) = health(worker) {
+                eprintln!("itmgr: unhealthy: {e:#}");
+                std::process::exit(1);
+            }
+            return Ok(());
+        }
+        // Needs no configuration: both databases are named on the command line.
+        Some(Command::MigrateData { from, to }) => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            if let Err(e) = runtime.block_on(migrate_data(&from, &to)) {
+                eprintln!("itmgr: {e:#}");
+                std::process::exit(1);
+            }
+            return Ok(());
+        }
         _ => {}
     }
     let config = match Config::load(cli.config.as_deref()) {
@@ -129,7 +163,10 @@ fn main() -> anyhow::Result<()> {
             Command::Migrate => migrate(config).await,
             Command::Admin { command } => admin(config, command).await,
             Command::Vault { command } => vault(config, command).await,
-            Command::Version | Command::Openapi => Ok(()),
+            Command::Version
+            | Command::Openapi
+            | Command::MigrateData { .. }
+            | Command::Health { .. } => Ok(()),
         }
     });
     if let Err(e) = &result {
@@ -262,6 +299,7 @@ async fn worker(config: Config) -> anyhow::Result<()> {
     );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let jobs = itmgr_api::services::executor::start_worker(&state, stop_rx.clone());
+    tokio::spawn(heartbeat(state.clone()));
     tokio::spawn(itmgr_api::services::schedules::run_scheduler(
         state.clone(),
         stop_rx,
@@ -276,6 +314,69 @@ async fn worker(config: Config) -> anyhow::Result<()> {
     tokio::select! {
         _ = jobs => {}
         _ = shutdown_signal() => {}
+    }
+    Ok(())
+}
+
+/// Where a worker notes that it reached the database (for `itmgr health --worker`). Per
+/// container: every scaled worker has its own `/tmp`.
+fn heartbeat_file() -> PathBuf {
+    std::env::temp_dir().join("itmgr-worker.heartbeat")
+}
+
+/// Older than this, a worker's heartbeat means the worker is stuck or cut off from the database.
+const HEARTBEAT_MAX_AGE: Duration = Duration::from_secs(60);
+
+async fn heartbeat(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(10));
+    loop {
+        tick.tick().await;
+        match state.db.ping().await {
+            Ok(()) => {
+                if let Err(e) = std::fs::write(heartbeat_file(), b"ok\n") {
+                    tracing::warn!(error = %e, "writing the worker heartbeat failed");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "the database does not answer"),
+        }
+    }
+}
+
+/// `itmgr health`: a container health check with no HTTP client in the image.
+fn health(worker: bool) -> anyhow::Result<()> {
+    use std::io::{Read, Write};
+    if worker {
+        let modified = std::fs::metadata(heartbeat_file())
+            .and_then(|m| m.modified())
+            .context("no heartbeat yet")?;
+        let age = modified.elapsed().unwrap_or_default();
+        if age > HEARTBEAT_MAX_AGE {
+            bail!("last heartbeat {} s ago", age.as_secs());
+        }
+        return Ok(());
+    }
+    let listen: SocketAddr = std::env::var("ITMGR_LISTEN")
+        .unwrap_or_else(|_| "127.0.0.1:8080".into())
+        .parse()
+        .context("ITMGR_LISTEN")?;
+    let ip = if listen.ip().is_unspecified() {
+        std::net::IpAddr::from([127, 0, 0, 1])
+    } else {
+        listen.ip()
+    };
+    let timeout = Duration::from_secs(4);
+    let mut stream =
+        std::net::TcpStream::connect_timeout(&SocketAddr::new(ip, listen.port()), timeout)?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.write_all(b"GET /api/v1/ready HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+    let mut head = [0u8; 16];
+    let n = stream.read(&mut head)?;
+    let status = String::from_utf8_lossy(&head[..n]);
+    if !status.starts_with("HTTP/1.") || !status.contains(" 200") {
+        bail!(
+            "/api/v1/ready answered {}",
+            status.lines().next().unwrap_or("")
+        );
     }
     Ok(())
 }
@@ -363,6 +464,59 @@ async fn migrate(config: Config) -> anyhow::Result<()> {
         println!("applied {name}");
     }
     Ok(())
+}
+
+/// `itmgr migrate-data`: both databases are brought to the current schema, then every row is
+/// copied in one transaction on the target and counted back.
+async fn migrate_data(from: &str, to: &str) -> anyhow::Result<()> {
+    if from == to {
+        bail!("--from and --to name the same database");
+    }
+    let source = open_db(from, "source").await?;
+    let target = open_db(&with_create_mode(to), "target").await?;
+    let started = std::time::Instant::now();
+    let copied = itmgr_storage::transfer::copy_all(&source, &target, |t| {
+        println!("copied {:>8} rows  {}", t.rows, t.table);
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let rows: u64 = copied.iter().map(|t| t.rows).sum();
+    println!(
+        "done: {rows} rows in {} tables in {:.1} s; every table's count was checked in the target",
+        copied.len(),
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "next: start IT Manager on the new database with the same master key (with SQLite it is \
+         the data directory's master.key) and copy the data directory's recordings/ along"
+    );
+    Ok(())
+}
+
+async fn open_db(url: &str, role: &str) -> anyhow::Result<Db> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let file = path.split('?').next().unwrap_or(path);
+        if role == "source" && !std::path::Path::new(file).exists() {
+            bail!("the source database {file} does not exist");
+        }
+    }
+    let db = Db::connect(url, 4)
+        .await
+        .with_context(|| format!("connecting to the {role} database"))?;
+    db.migrate()
+        .await
+        .with_context(|| format!("migrating the {role} database"))?;
+    Ok(db)
+}
+
+/// A SQLite target file is created when missing.
+fn with_create_mode(url: &str) -> String {
+    if url.starts_with("sqlite:") && !url.contains("mode=") {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}mode=rwc")
+    } else {
+        url.to_owned()
+    }
 }
 
 async fn shutdown_signal() {

@@ -679,3 +679,245 @@ async fn two_workers_on_postgresql_run_each_of_200_queued_jobs_exactly_once() {
         &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
     );
 }
+
+async fn get(client: &reqwest::Client, url: String, token: &str) -> Value {
+    let r = client.get(url).bearer_auth(token).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    r.json().await.unwrap()
+}
+
+/// What a user sees of the data, for comparing one database with its copy. PostgreSQL keeps
+/// timestamps to the microsecond, SQLite to the nanosecond: fractions are compared to 6 digits.
+async fn snapshot(client: &reqwest::Client, base: &str, token: &str) -> Value {
+    let mut all = serde_json::Map::new();
+    for path in [
+        "hosts?limit=100&sort=name",
+        "groups",
+        "secrets",
+        "playbooks",
+        "runs",
+        "schedules",
+    ] {
+        all.insert(
+            path.into(),
+            get(client, format!("{base}/api/v1/{path}"), token).await,
+        );
+    }
+    let runs = all["runs"]["items"].as_array().unwrap().clone();
+    for run in runs {
+        let id = run["id"].as_str().unwrap();
+        all.insert(
+            format!("run {id}"),
+            get(client, format!("{base}/api/v1/runs/{id}"), token).await,
+        );
+    }
+    // When a schedule fires next depends on the clock, not on the data.
+    if let Some(list) = all["schedules"].as_array_mut() {
+        for s in list {
+            s.as_object_mut().unwrap().remove("next");
+        }
+    }
+    let text = serde_json::to_string(&Value::Object(all)).unwrap();
+    let fraction = regex::Regex::new(r"(T\d\d:\d\d:\d\d\.\d{6})\d*").unwrap();
+    serde_json::from_str(&fraction.replace_all(&text, "$1")).unwrap()
+}
+
+/// Names the parts that differ instead of printing two whole snapshots.
+fn assert_same(got: &Value, want: &Value) {
+    for (key, value) in want.as_object().unwrap() {
+        assert_eq!(
+            got.get(key),
+            Some(value),
+            "{key} differs:\n got {}\nwant {value}",
+            got.get(key).unwrap_or(&Value::Null)
+        );
+    }
+    assert_eq!(
+        got.as_object().unwrap().len(),
+        want.as_object().unwrap().len()
+    );
+}
+
+async fn login(client: &reqwest::Client, base: &str, password: &str) -> String {
+    let (s, login) = post(
+        client,
+        format!("{base}/api/v1/auth/login"),
+        None,
+        json!({ "username": "admin", "password": password }),
+    )
+    .await;
+    assert_eq!(s, 200, "{login}");
+    login["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn reveal(client: &reqwest::Client, base: &str, token: &str, id: &str) -> Value {
+    let (s, body) = post(
+        client,
+        format!("{base}/api/v1/secrets/{id}/reveal"),
+        Some(token),
+        json!({ "password": "Moved-Owner-Pass-2" }),
+    )
+    .await;
+    assert_eq!(s, 200, "{body}");
+    body["value"].clone()
+}
+
+fn migrate_data(dir: &std::path::Path, from: &str, to: &str) -> (bool, String) {
+    let out = itmgr(dir)
+        .args(["migrate-data", "--from", from, "--to", to])
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// A SQLite installation with real data moves to PostgreSQL and back with `itmgr migrate-data`:
+/// users log in with the same password, every list and run reads the same, secrets still decrypt
+/// under the same master key, and the copy takes new rows (sequences were advanced).
+#[tokio::test]
+async fn migrate_data_moves_an_installation_from_sqlite_to_postgresql_and_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::new();
+    let mut cmd = itmgr(dir.path());
+    cmd.env("ITMGR_ADMIN_PASSWORD", "Initial-Owner-Pass-1");
+    let server = Server::start(cmd);
+    let base = server.base.clone();
+    let token = login(&client, &base, "Initial-Owner-Pass-1").await;
+    let (s, _) = post(
+        &client,
+        format!("{base}/api/v1/auth/password"),
+        Some(&token),
+        json!({ "current_password": "Initial-Owner-Pass-1", "new_password": "Moved-Owner-Pass-2" }),
+    )
+    .await;
+    assert_eq!(s, 204);
+    let token = login(&client, &base, "Moved-Owner-Pass-2").await;
+    let (s, secret) = post(
+        &client,
+        format!("{base}/api/v1/secrets"),
+        Some(&token),
+        json!({ "name": "prod/db", "kind": "password", "value": "pg-Pa55-w0rd" }),
+    )
+    .await;
+    assert_eq!(s, 201, "{secret}");
+    let secret_id = secret["id"].as_str().unwrap().to_owned();
+    for i in 0..30 {
+        let env = if i % 3 == 0 { "prod" } else { "staging" };
+        let (s, h) = post(&client, format!("{base}/api/v1/hosts"), Some(&token), json!({ "name": format!("web-{i:02}"), "address": format!("10.0.0.{}", i + 1), "os": "linux", "tags": { "env": env, "role": "web" } })).await;
+        assert_eq!(s, 201, "{h}");
+    }
+    let (s, g) = post(
+        &client,
+        format!("{base}/api/v1/groups"),
+        Some(&token),
+        json!({ "name": "prod_web", "kind": "dynamic", "rule": "tags.env == \"prod\"" }),
+    )
+    .await;
+    assert_eq!(s, 201, "{g}");
+    let (s, pb) = post(&client, format!("{base}/api/v1/playbooks"), Some(&token), json!({ "name": "hello", "content": "- hosts: all\n  gather_facts: false\n  tasks:\n    - ping:\n" })).await;
+    assert_eq!(s, 201, "{pb}");
+    let (s, sc) = post(&client, format!("{base}/api/v1/schedules"), Some(&token), json!({ "playbook_id": pb["id"], "name": "nightly", "cron": "0 3 * * *", "timezone": "Europe/Berlin" })).await;
+    assert_eq!(s, 201, "{sc}");
+    // Runs with output: a command on hosts that have no credential ends at once, per host.
+    let (s, run) = post(
+        &client,
+        format!("{base}/api/v1/runs/commands"),
+        Some(&token),
+        json!({ "targets": { "groups": [g["id"]] }, "command": "uptime" }),
+    )
+    .await;
+    assert_eq!(s, 202, "{run}");
+    let run_url = format!("{base}/api/v1/runs/{}", run["id"].as_str().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while get(&client, run_url.clone(), &token).await["status"] == "queued"
+        || get(&client, run_url.clone(), &token).await["status"] == "running"
+    {
+        assert!(Instant::now() < deadline, "the run did not end");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let before = snapshot(&client, &base, &token).await;
+    assert_eq!(before["hosts?limit=100&sort=name"]["total"], 30);
+    assert_eq!(
+        before["groups"]["items"][0]["member_count"], 10,
+        "{}",
+        before["groups"]
+    );
+    assert_eq!(before["runs"]["total"], 1, "{}", before["runs"]);
+    assert_eq!(before["playbooks"]["total"], 1, "{}", before["playbooks"]);
+    let master_key = std::fs::read_to_string(dir.path().join("data/master.key")).unwrap();
+    server.stop();
+
+    let admin_url = std::env::var("ITMGR_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("itmgr_move_{}", std::process::id());
+    psql(&admin_url, &format!("DROP DATABASE IF EXISTS {name}"));
+    psql(&admin_url, &format!("CREATE DATABASE {name}"));
+    let pg = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
+    let sqlite = format!("sqlite://{}/data/itmgr.db", dir.path().display());
+    let (ok, out) = migrate_data(dir.path(), &sqlite, &pg);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("rows  hosts") && out.contains("done:"),
+        "{out}"
+    );
+    assert!(!out.contains("pg-Pa55-w0rd"));
+
+    // The same installation on PostgreSQL, with the same master key.
+    let mut cmd = itmgr(dir.path());
+    // No worker: nothing (host checks) changes the data while it is compared.
+    cmd.env("DATABASE_URL", &pg)
+        .env("ITMGR_MASTER_KEY", master_key.trim())
+        .env("ITMGR_EMBEDDED_WORKER", "false");
+    let server = Server::start(cmd);
+    let base = server.base.clone();
+    let token = login(&client, &base, "Moved-Owner-Pass-2").await;
+    let on_pg = snapshot(&client, &base, &token).await;
+    assert_same(&on_pg, &before);
+    assert_eq!(
+        reveal(&client, &base, &token, &secret_id).await,
+        "pg-Pa55-w0rd"
+    );
+    // New rows after the copy: ids from sequences must not collide with copied ones.
+    let (s, h) = post(
+        &client,
+        format!("{base}/api/v1/hosts"),
+        Some(&token),
+        json!({ "name": "db-01", "address": "10.0.1.1", "tags": { "env": "prod" } }),
+    )
+    .await;
+    assert_eq!(s, 201, "{h}");
+    server.stop();
+
+    // A used database is never overwritten.
+    let (ok, out) = migrate_data(dir.path(), &sqlite, &pg);
+    assert!(!ok);
+    assert!(out.contains("already holds data"), "{out}");
+
+    // And back: PostgreSQL to a new SQLite file.
+    let back = format!("sqlite://{}/back.db", dir.path().display());
+    let (ok, out) = migrate_data(dir.path(), &pg, &back);
+    assert!(ok, "{out}");
+    let mut cmd = itmgr(dir.path());
+    cmd.env("DATABASE_URL", format!("{back}?mode=rwc"))
+        .env("ITMGR_MASTER_KEY", master_key.trim())
+        .env("ITMGR_EMBEDDED_WORKER", "false");
+    let server = Server::start(cmd);
+    let base = server.base.clone();
+    let token = login(&client, &base, "Moved-Owner-Pass-2").await;
+    let on_sqlite = snapshot(&client, &base, &token).await;
+    assert_eq!(on_sqlite["hosts?limit=100&sort=name"]["total"], 31);
+    assert_eq!(on_sqlite["groups"]["items"][0]["member_count"], 11);
+    assert_eq!(on_sqlite["runs"], before["runs"]);
+    assert_eq!(
+        reveal(&client, &base, &token, &secret_id).await,
+        "pg-Pa55-w0rd"
+    );
+    server.stop();
+    psql(&admin_url, &format!("DROP DATABASE IF EXISTS {name}"));
+}

@@ -7,6 +7,7 @@ mod entities;
 mod error;
 pub mod migration;
 pub mod repo;
+pub mod transfer;
 
 pub use db::{Backend, Db};
 pub use error::StorageError;

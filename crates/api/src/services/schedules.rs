@@ -89,7 +89,9 @@ impl When {
             When::Cron(c, tz) => c
                 .find_next_occurrence(&after.with_timezone(tz), false)
                 .ok()
-                .map(|t| t.with_timezone(&Utc)),
+                // croner carries the sub-second part of `after` into the result; a cron slot is
+                // a whole minute.
+                .and_then(|t| chrono::Timelike::with_nanosecond(&t.with_timezone(&Utc), 0)),
             When::Every(d, anchor) => {
                 if after < *anchor {
                     return Some(*anchor);
@@ -434,5 +436,22 @@ pub async fn run_scheduler(state: AppState, mut shutdown: tokio::sync::watch::Re
         if let Err(e) = tick(&state, Utc::now()).await {
             tracing::warn!(error = %e, "scheduler tick failed");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cron_slots_fall_on_whole_minutes_whatever_the_clock_reads() {
+        let w = when(Some("0 3 * * *"), None, "Europe/Berlin", Utc::now()).unwrap();
+        let after: DateTime<Utc> = "2026-11-24T01:47:38.348957Z".parse().unwrap();
+        let next = w.next_after(after).unwrap();
+        assert_eq!(next.to_rfc3339(), "2026-11-24T02:00:00+00:00");
+        assert_eq!(
+            w.next_after(next).unwrap().to_rfc3339(),
+            "2026-11-25T02:00:00+00:00"
+        );
     }
 }
