@@ -256,6 +256,8 @@ impl RunCtx {
             cancel,
         };
         let (attempts, max) = (job.attempts, job.max_attempts);
+        // Which worker ran what: with several worker processes this line is how to tell.
+        tracing::info!(job = %id, run = %job.run_id, attempt = attempts, owner = %owner, "job started");
         let outcome = self.handler.handle(job.clone(), ctl).await;
         self.running
             .lock()
