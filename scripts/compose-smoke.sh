@@ -280,6 +280,12 @@ migrate_data_both_ways() {
   echo "moved database: $runs runs, $(grep -c . "$work/a") tables, identical counts both ways"
 }
 
+resources() {
+  # Idle footprint of each container after the runs above (as docker stats reports it).
+  docker stats --no-stream --format '{{.Name}}\t{{.MemUsage}}\t{{.CPUPerc}}' $($COMPOSE ps -q) | sort | column -t
+  docker images --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' | grep '^itmgr-' | sort | column -t
+}
+
 step "build images (compose build)" build
 step "up: db, migrate, backend, $WORKERS workers, frontend, target" up
 step "containers: non-root, read-only, migrations, key check" check_containers
@@ -293,6 +299,7 @@ step "record the state" remember
 step "restart db and backend; nothing lost" restart_db_and_backend
 step "down and up again (volumes kept); nothing lost" down_and_up
 step "migrate-data: PostgreSQL -> SQLite -> PostgreSQL" migrate_data_both_ways
+step "resources" resources
 
 total=$(echo "$(date +%s.%N) - $started_all" | bc)
 say "compose smoke test passed"

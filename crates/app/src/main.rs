@@ -235,6 +235,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             state.clone(),
             stop_rx,
         ));
+    } else {
+        // Periodic checks run in the workers; their status changes still reach open pages.
+        tokio::spawn(itmgr_api::services::checks::relay_transitions(
+            state.clone(),
+        ));
     }
     tracing::info!(
         address = %addr,

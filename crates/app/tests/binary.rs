@@ -921,3 +921,120 @@ async fn migrate_data_moves_an_installation_from_sqlite_to_postgresql_and_back()
     server.stop();
     psql(&admin_url, &format!("DROP DATABASE IF EXISTS {name}"));
 }
+
+/// With `serve` and a separate `itmgr worker` (the compose layout), periodic checks run in the
+/// worker, and the status changes they store still reach a page open on the server (its live
+/// `/hosts/events` stream).
+#[tokio::test]
+async fn status_changes_found_by_a_separate_worker_reach_the_servers_live_stream() {
+    // The port is closed at first: the server's own check on creation finds the host offline;
+    // only the worker's periodic check, after the port opens, finds it online.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let admin_url = std::env::var("ITMGR_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("itmgr_relay_{}", std::process::id());
+    psql(&admin_url, &format!("DROP DATABASE IF EXISTS {name}"));
+    psql(&admin_url, &format!("CREATE DATABASE {name}"));
+    let url = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
+    let dir = tempfile::tempdir().unwrap();
+    let env = |c: &mut Command| {
+        c.env("DATABASE_URL", &url)
+            .env("ITMGR_MASTER_KEY", "cd".repeat(32))
+            .env("ITMGR_EMBEDDED_WORKER", "false")
+            .env("ITMGR_ADMIN_PASSWORD", "Initial-Relay-Pass-1");
+    };
+    let mut cmd = itmgr(dir.path());
+    env(&mut cmd);
+    let server = Server::start(cmd);
+    let base = server.base.clone();
+    let client = reqwest::Client::new();
+    let token = login(&client, &base, "Initial-Relay-Pass-1").await;
+    let (s, _) = post(&client, format!("{base}/api/v1/auth/password"), Some(&token), json!({ "current_password": "Initial-Relay-Pass-1", "new_password": "Changed-Relay-Pass-2" })).await;
+    assert_eq!(s, 204);
+    let token = login(&client, &base, "Changed-Relay-Pass-2").await;
+    let mut settings = get(&client, format!("{base}/api/v1/inventory/settings"), &token).await;
+    settings["check_interval_seconds"] = json!(10);
+    settings["check_timeout_seconds"] = json!(2);
+    let r = client
+        .put(format!("{base}/api/v1/inventory/settings"))
+        .bearer_auth(&token)
+        .json(&settings)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let (s, host) = post(
+        &client,
+        format!("{base}/api/v1/hosts"),
+        Some(&token),
+        json!({ "name": "relayed", "address": "127.0.0.1", "port": port, "check_method": "tcp" }),
+    )
+    .await;
+    assert_eq!(s, 201, "{host}");
+    let host_id = host["id"].as_str().unwrap().to_owned();
+    let _ = post(
+        &client,
+        format!("{base}/api/v1/hosts/{host_id}/check"),
+        Some(&token),
+        json!({}),
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while get(&client, format!("{base}/api/v1/hosts/{host_id}"), &token).await["status"]
+        != "offline"
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the server's check did not find the port closed"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    std::thread::spawn(move || {
+        for s in listener.incoming() {
+            drop(s);
+        }
+    });
+
+    let mut events = client
+        .get(format!("{base}/api/v1/hosts/events"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(events.status().as_u16(), 200);
+    let mut worker = itmgr(dir.path());
+    env(&mut worker);
+    let mut worker = worker
+        .arg("worker")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut seen = String::new();
+    let found = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Ok(Some(chunk)) = events.chunk().await {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if seen.contains(&host_id) && seen.contains("\"status\":\"online\"") {
+                return true;
+            }
+        }
+        false
+    })
+    .await
+    .unwrap_or(false);
+    let _ = worker.kill();
+    let _ = worker.wait();
+    server.stop();
+    psql(&admin_url, &format!("DROP DATABASE IF EXISTS {name}"));
+    assert!(
+        found,
+        "no host.status event for the worker's check:\n{seen}"
+    );
+    assert!(seen.contains("event: host.status"), "{seen}");
+    assert!(seen.contains("\"previous\":\"offline\""), "{seen}");
+}

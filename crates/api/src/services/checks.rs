@@ -412,6 +412,99 @@ fn phase(id: HostId, interval: Duration) -> Duration {
 
 /// The periodic checker: runs until the process ends. Each cycle loads the host ids, checks each
 /// at its phase within the interval, and prunes status history past its retention.
+/// How far behind the newest transition the relay looks again: on PostgreSQL an id can commit after
+/// a higher one (concurrent writers), so a small window is re-read and ids already relayed skipped.
+const RELAY_WINDOW: i64 = 200;
+
+/// A server without the embedded worker does not run periodic checks: `itmgr worker` processes do,
+/// and store each status change. This relays those changes to the pages open on this server, as run
+/// streams follow output stored by another process: by reading the database every second.
+pub async fn relay_transitions(state: AppState) {
+    use std::collections::{BTreeSet, HashMap};
+    let mut published = state.checker.subscribe();
+    let mut cursor = match repo::last_status_event_id(state.db.conn()).await {
+        Ok(id) => id,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read host status transitions");
+            0
+        }
+    };
+    let mut relayed: BTreeSet<i64> = BTreeSet::new();
+    // Checks this server ran itself are already on the channel: (host, millisecond) → when seen.
+    let mut own: HashMap<(HostId, i64), tokio::time::Instant> = HashMap::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        loop {
+            match published.try_recv() {
+                Ok(u) => {
+                    let host = HostId::from_uuid(u.host_id);
+                    own.insert(
+                        (host, u.checked_at.timestamp_millis()),
+                        tokio::time::Instant::now(),
+                    );
+                }
+                Err(broadcast::error::TryRecvError::Lagged(_)) => {}
+                Err(_) => break,
+            }
+        }
+        let rows = match repo::status_events_after(
+            state.db.conn(),
+            cursor.saturating_sub(RELAY_WINDOW),
+            1000,
+        )
+        .await
+        {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::debug!(error = %e, "reading host status transitions failed");
+                continue;
+            }
+        };
+        let fresh: Vec<_> = rows
+            .into_iter()
+            .filter(|(id, _)| !relayed.contains(id))
+            .collect();
+        if fresh.is_empty() {
+            continue;
+        }
+        let ids: Vec<HostId> = fresh.iter().map(|(_, ev)| ev.host_id).collect();
+        let names: HashMap<HostId, String> = repo::find_many(state.db.conn(), &ids)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|h| (h.id, h.name))
+            .collect();
+        for (id, ev) in fresh {
+            relayed.insert(id);
+            cursor = cursor.max(id);
+            if own
+                .remove(&(ev.host_id, ev.at.timestamp_millis()))
+                .is_some()
+            {
+                continue;
+            }
+            let Some(name) = names.get(&ev.host_id) else {
+                continue; // deleted since
+            };
+            let _ = state.checker.events.send(HostStatusUpdate {
+                host_id: ev.host_id.as_uuid(),
+                name: name.clone(),
+                status: ev.status,
+                previous: Some(ev.previous),
+                method: ev.method,
+                checked_at: ev.at,
+                latency_ms: ev.latency_ms,
+                error: ev.error,
+            });
+        }
+        let floor = cursor.saturating_sub(RELAY_WINDOW);
+        relayed = relayed.split_off(&floor);
+        own.retain(|_, seen| seen.elapsed() < Duration::from_secs(300));
+    }
+}
+
 pub async fn run_periodic(state: AppState) {
     loop {
         let settings = match state.inventory_settings().await {

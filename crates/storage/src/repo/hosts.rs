@@ -803,6 +803,32 @@ pub async fn record_check(
     Ok(Some(ev))
 }
 
+/// The id of the newest status transition (0 when there is none).
+pub async fn last_status_event_id(db: &impl ConnectionTrait) -> Result<i64> {
+    Ok(events::Entity::find()
+        .order_by_desc(events::Column::Id)
+        .one(db)
+        .await?
+        .map_or(0, |m| m.id))
+}
+
+/// Status transitions with an id above `after`, oldest first, with their ids.
+pub async fn status_events_after(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<(i64, StatusEvent)>> {
+    events::Entity::find()
+        .filter(events::Column::Id.gt(after))
+        .order_by_asc(events::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| Ok((m.id, StatusEvent::try_from(m)?)))
+        .collect()
+}
+
 /// Records the SSH host key seen on first contact (trust on first use). Does nothing when a key is
 /// recorded already: changing a trusted key is an explicit, audited action.
 pub async fn record_host_key_if_unset(
