@@ -51,12 +51,13 @@ fi
 
 # Fresh secrets for this run only; nothing is written into the repository.
 ssh-keygen -q -t ed25519 -N '' -C itmgr-smoke -f "$work/id_ed25519"
-ADMIN_PASSWORD="Smoke-First-$(openssl rand -hex 6)"
+# The first admin password is left to the backend, as in the quick start: it is read from its log.
+ADMIN_PASSWORD=
 NEW_PASSWORD="Smoke-Second-$(openssl rand -hex 6)"
 cat >"$work/env" <<EOF
 ITMGR_MASTER_KEY=$(openssl rand -base64 32)
 POSTGRES_PASSWORD=$(openssl rand -hex 24)
-ITMGR_ADMIN_PASSWORD=$ADMIN_PASSWORD
+ITMGR_ADMIN_PASSWORD=
 ITMGR_HTTP_PORT=$PORT
 ITMGR_PUBLIC_URL=$BASE
 ITMGR_WORKER_CONCURRENCY=2
@@ -164,6 +165,8 @@ check_containers() {
   echo "malformed master key refused: $(grep -o 'ITMGR_MASTER_KEY.*' <<<"$out" | head -1)"
 }
 first_login() {
+  ADMIN_PASSWORD=$($COMPOSE logs --no-color backend | grep -oE 'initial password [A-Za-z0-9]+' | head -1 | cut -d' ' -f3)
+  [ -n "$ADMIN_PASSWORD" ] || fail "the backend did not print a first password"
   login "$ADMIN_PASSWORD"
   api POST /api/v1/auth/password "$(jq -nc --arg a "$ADMIN_PASSWORD" --arg b "$NEW_PASSWORD" '{current_password: $a, new_password: $b}')" >/dev/null
   login "$NEW_PASSWORD"

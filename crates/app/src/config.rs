@@ -157,8 +157,36 @@ impl Config {
         let config: Config = figment
             .extract()
             .map_err(|e| ConfigError::Load(e.to_string()))?;
+        let config = config.without_empty_values();
         config.validate()?;
         Ok(config)
+    }
+
+    /// An optional setting given as an empty string (`ITMGR_ADMIN_PASSWORD=` in an env file, or
+    /// `${VAR:-}` in compose) means "not set", not "set to nothing".
+    pub fn without_empty_values(mut self) -> Self {
+        let blank = |s: &SecretString| s.expose_secret().trim().is_empty();
+        if self.master_key.as_ref().is_some_and(blank) {
+            self.master_key = None;
+        }
+        if self.admin_password.as_ref().is_some_and(blank) {
+            self.admin_password = None;
+        }
+        if self
+            .public_url
+            .as_deref()
+            .is_some_and(|u| u.trim().is_empty())
+        {
+            self.public_url = None;
+        }
+        if self
+            .ansible_playbook
+            .as_deref()
+            .is_some_and(|p| p.as_os_str().is_empty())
+        {
+            self.ansible_playbook = None;
+        }
+        self
     }
 
     /// Checks every value; errors name the setting.
@@ -346,6 +374,33 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("ITMGR_ACCESS_TOKEN_TTL_SECONDS"));
+    }
+
+    #[test]
+    fn empty_optional_settings_count_as_unset() {
+        let c = Config {
+            admin_password: Some(SecretString::from("")),
+            public_url: Some(String::new()),
+            ansible_playbook: Some(PathBuf::new()),
+            ..Config::default()
+        };
+        assert!(
+            c.validate().is_err(),
+            "an empty password is refused as given"
+        );
+        let c = c.without_empty_values();
+        c.validate().unwrap();
+        assert!(c.admin_password.is_none() && c.public_url.is_none());
+        assert!(c.ansible_playbook.is_none());
+        // An empty master key with PostgreSQL is missing, and says so.
+        let c = Config {
+            database_url: "postgres://localhost/x".into(),
+            master_key: Some(SecretString::from(" ")),
+            ..Config::default()
+        }
+        .without_empty_values();
+        let err = c.validate().unwrap_err().to_string();
+        assert!(err.contains("ITMGR_MASTER_KEY: is required"), "{err}");
     }
 
     #[test]
