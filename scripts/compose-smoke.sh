@@ -209,6 +209,14 @@ playbook() {
   PLAYBOOK_RUN=$run
 }
 PLAYBOOK_RUN=
+browser() {
+  # The UI in Chromium through nginx: login, then the web terminal to the managed server.
+  if [ ! -d web/node_modules/playwright-core ] || [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+    echo "SKIPPED: needs web/node_modules (make web-deps) and Debian's chromium"
+    return
+  fi
+  SMOKE_BASE=$BASE SMOKE_PASSWORD=$NEW_PASSWORD SMOKE_HOST=smoke-target node web/e2e/compose-ui.mjs
+}
 streams() {
   # SSE through nginx: a finished run's stream replays its output, then its final state, and ends.
   curl -sS -N --max-time 20 -H "authorization: Bearer $TOKEN" "$BASE/api/v1/runs/$PLAYBOOK_RUN/events" >"$work/sse"
@@ -297,6 +305,7 @@ step "add the sshd container as a host (SSH check)" add_host
 step "ad-hoc command through a worker" adhoc
 step "playbook through a worker" playbook
 step "live streams through nginx (SSE, WebSocket)" streams
+step "the UI in Chromium: login, web terminal to the server" browser
 step "8 concurrent runs spread over $WORKERS workers" spread
 step "record the state" remember
 step "restart db and backend; nothing lost" restart_db_and_backend

@@ -456,12 +456,7 @@ fn psql(url: &str, sql: &str) -> String {
 /// Two `itmgr worker` processes share one PostgreSQL queue of 200 runs: each runs exactly once.
 #[tokio::test]
 async fn two_workers_on_postgresql_run_each_of_200_queued_jobs_exactly_once() {
-    let admin_url = std::env::var("ITMGR_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("itmgr_w_{}", std::process::id());
-    psql(&admin_url, &format!("DROP DATABASE IF EXISTS {name}"));
-    psql(&admin_url, &format!("CREATE DATABASE {name}"));
-    let url = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
+    let (admin_url, name, url) = fresh_pg_database("itmgr_w");
     let dir = tempfile::tempdir().unwrap();
     let key = "ab".repeat(32);
     let env = |c: &mut Command| {
@@ -476,25 +471,13 @@ async fn two_workers_on_postgresql_run_each_of_200_queued_jobs_exactly_once() {
     let server = Server::start(cmd);
     let base = server.base.clone();
     let client = reqwest::Client::new();
-    let (s, login) = post(
+    let token = first_login(
         &client,
-        format!("{base}/api/v1/auth/login"),
-        None,
-        json!({ "username": "admin", "password": "Initial-Worker-Pass-1" }),
+        &base,
+        "Initial-Worker-Pass-1",
+        "Changed-Worker-Pass-2",
     )
     .await;
-    assert_eq!(s, 200, "{login}");
-    let token = login["access_token"].as_str().unwrap().to_owned();
-    let (s, _) = post(&client, format!("{base}/api/v1/auth/password"), Some(&token), json!({ "current_password": "Initial-Worker-Pass-1", "new_password": "Changed-Worker-Pass-2" })).await;
-    assert_eq!(s, 204);
-    let (_, login) = post(
-        &client,
-        format!("{base}/api/v1/auth/login"),
-        None,
-        json!({ "username": "admin", "password": "Changed-Worker-Pass-2" }),
-    )
-    .await;
-    let token = login["access_token"].as_str().unwrap().to_owned();
     // A host without a credential: each run ends at once, with one message, on its worker.
     let (s, h) = post(
         &client,
@@ -750,6 +733,46 @@ async fn login(client: &reqwest::Client, base: &str, password: &str) -> String {
     login["access_token"].as_str().unwrap().to_owned()
 }
 
+/// The first administrator's first login: the initial password must be changed; returns a token.
+async fn first_login(client: &reqwest::Client, base: &str, initial: &str, changed: &str) -> String {
+    let token = login(client, base, initial).await;
+    let (s, body) = post(
+        client,
+        format!("{base}/api/v1/auth/password"),
+        Some(&token),
+        json!({ "current_password": initial, "new_password": changed }),
+    )
+    .await;
+    assert_eq!(s, 204, "{body}");
+    login(client, base, changed).await
+}
+
+/// Periodic host checks every `seconds` (0: off), with a 2-second timeout.
+async fn set_check_interval(client: &reqwest::Client, base: &str, token: &str, seconds: u32) {
+    let mut settings = get(client, format!("{base}/api/v1/inventory/settings"), token).await;
+    settings["check_interval_seconds"] = json!(seconds);
+    settings["check_timeout_seconds"] = json!(2);
+    let r = client
+        .put(format!("{base}/api/v1/inventory/settings"))
+        .bearer_auth(token)
+        .json(&settings)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+}
+
+/// A new, empty PostgreSQL database for one test: (server URL to administer it, name, its URL).
+fn fresh_pg_database(prefix: &str) -> (String, String, String) {
+    let admin_url = std::env::var("ITMGR_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("{prefix}_{}", std::process::id());
+    psql(&admin_url, &format!("DROP DATABASE IF EXISTS {name}"));
+    psql(&admin_url, &format!("CREATE DATABASE {name}"));
+    let url = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
+    (admin_url, name, url)
+}
+
 async fn reveal(client: &reqwest::Client, base: &str, token: &str, id: &str) -> Value {
     let (s, body) = post(
         client,
@@ -788,16 +811,9 @@ async fn migrate_data_moves_an_installation_from_sqlite_to_postgresql_and_back()
     cmd.env("ITMGR_ADMIN_PASSWORD", "Initial-Owner-Pass-1");
     let server = Server::start(cmd);
     let base = server.base.clone();
-    let token = login(&client, &base, "Initial-Owner-Pass-1").await;
-    let (s, _) = post(
-        &client,
-        format!("{base}/api/v1/auth/password"),
-        Some(&token),
-        json!({ "current_password": "Initial-Owner-Pass-1", "new_password": "Moved-Owner-Pass-2" }),
-    )
-    .await;
-    assert_eq!(s, 204);
-    let token = login(&client, &base, "Moved-Owner-Pass-2").await;
+    let token = first_login(&client, &base, "Initial-Owner-Pass-1", "Moved-Owner-Pass-2").await;
+    // No periodic checks: a host's status must not change between the snapshot and the copy.
+    set_check_interval(&client, &base, &token, 0).await;
     let (s, secret) = post(
         &client,
         format!("{base}/api/v1/secrets"),
@@ -853,12 +869,7 @@ async fn migrate_data_moves_an_installation_from_sqlite_to_postgresql_and_back()
     let master_key = std::fs::read_to_string(dir.path().join("data/master.key")).unwrap();
     server.stop();
 
-    let admin_url = std::env::var("ITMGR_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("itmgr_move_{}", std::process::id());
-    psql(&admin_url, &format!("DROP DATABASE IF EXISTS {name}"));
-    psql(&admin_url, &format!("CREATE DATABASE {name}"));
-    let pg = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
+    let (admin_url, name, pg) = fresh_pg_database("itmgr_move");
     let sqlite = format!("sqlite://{}/data/itmgr.db", dir.path().display());
     let (ok, out) = migrate_data(dir.path(), &sqlite, &pg);
     assert!(ok, "{out}");
@@ -934,12 +945,7 @@ async fn status_changes_found_by_a_separate_worker_reach_the_servers_live_stream
         .local_addr()
         .unwrap()
         .port();
-    let admin_url = std::env::var("ITMGR_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("itmgr_relay_{}", std::process::id());
-    psql(&admin_url, &format!("DROP DATABASE IF EXISTS {name}"));
-    psql(&admin_url, &format!("CREATE DATABASE {name}"));
-    let url = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
+    let (admin_url, name, url) = fresh_pg_database("itmgr_relay");
     let dir = tempfile::tempdir().unwrap();
     let env = |c: &mut Command| {
         c.env("DATABASE_URL", &url)
@@ -952,21 +958,14 @@ async fn status_changes_found_by_a_separate_worker_reach_the_servers_live_stream
     let server = Server::start(cmd);
     let base = server.base.clone();
     let client = reqwest::Client::new();
-    let token = login(&client, &base, "Initial-Relay-Pass-1").await;
-    let (s, _) = post(&client, format!("{base}/api/v1/auth/password"), Some(&token), json!({ "current_password": "Initial-Relay-Pass-1", "new_password": "Changed-Relay-Pass-2" })).await;
-    assert_eq!(s, 204);
-    let token = login(&client, &base, "Changed-Relay-Pass-2").await;
-    let mut settings = get(&client, format!("{base}/api/v1/inventory/settings"), &token).await;
-    settings["check_interval_seconds"] = json!(10);
-    settings["check_timeout_seconds"] = json!(2);
-    let r = client
-        .put(format!("{base}/api/v1/inventory/settings"))
-        .bearer_auth(&token)
-        .json(&settings)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 200);
+    let token = first_login(
+        &client,
+        &base,
+        "Initial-Relay-Pass-1",
+        "Changed-Relay-Pass-2",
+    )
+    .await;
+    set_check_interval(&client, &base, &token, 10).await;
     let (s, host) = post(
         &client,
         format!("{base}/api/v1/hosts"),
