@@ -21,6 +21,9 @@ pub enum Backend {
 /// between processes on one PostgreSQL database.
 const MIGRATION_LOCK_ID: i64 = 0x6974_6d67_725f_6d31;
 
+/// The PostgreSQL notification channel on which queued jobs are announced to workers.
+const JOBS_CHANNEL: &str = "itmgr_jobs";
+
 /// A connection pool plus the knowledge of which engine it talks to.
 #[derive(Debug, Clone)]
 pub struct Db {
@@ -124,6 +127,50 @@ impl Db {
                 let pool = self.conn.get_postgres_connection_pool();
                 (pool.size(), pool.num_idle() as u32)
             }
+        }
+    }
+
+    /// Tells worker processes that a job was queued (PostgreSQL `NOTIFY`). On SQLite one process
+    /// owns the database and wakes its worker directly, so this does nothing.
+    pub async fn notify_jobs_queued(&self) -> Result<()> {
+        if self.backend == Backend::Postgres {
+            self.conn
+                .execute_raw(Statement::from_string(
+                    DbBackend::Postgres,
+                    format!("SELECT pg_notify('{JOBS_CHANNEL}', '')"),
+                ))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Calls `wake` whenever any process queues a job (PostgreSQL `LISTEN`), for as long as the
+    /// database exists; the listening connection is re-established after an error. Returns at
+    /// once on SQLite. Workers still poll: a notification lost during a reconnect costs one poll.
+    pub async fn listen_jobs_queued(&self, wake: impl Fn() + Send) {
+        if self.backend != Backend::Postgres {
+            return;
+        }
+        let pool = self.conn.get_postgres_connection_pool().clone();
+        loop {
+            let listener = async {
+                let mut l = sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await?;
+                l.listen(JOBS_CHANNEL).await?;
+                Ok::<_, sea_orm::sqlx::Error>(l)
+            };
+            match listener.await {
+                Ok(mut l) => loop {
+                    match l.recv().await {
+                        Ok(_) => wake(),
+                        Err(e) => {
+                            tracing::debug!(error = %e, "job notifications interrupted");
+                            break;
+                        }
+                    }
+                },
+                Err(e) => tracing::debug!(error = %e, "cannot listen for job notifications"),
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
         }
     }
 

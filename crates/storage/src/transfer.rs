@@ -43,6 +43,20 @@ pub async fn copy_all(
             theirs.len()
         )));
     }
+    // A table added by a later migration but not to TABLES would be left behind silently.
+    for db in [from, to] {
+        let unknown: Vec<String> = table_names(db)
+            .await?
+            .into_iter()
+            .filter(|t| t != "seaql_migrations" && !TABLES.contains(&t.as_str()))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(StorageError::Integrity(format!(
+                "migrate-data does not know the tables {}; refusing to copy only part of the data",
+                unknown.join(", ")
+            )));
+        }
+    }
     let users = e::users::Entity::find().count(to.conn()).await?;
     if users > 0 {
         return Err(StorageError::Integrity(format!(
@@ -171,6 +185,26 @@ const SERIAL_TABLES: [&str; 3] = [
     "group_membership_events",
 ];
 
+/// The tables of the connected database's current schema.
+async fn table_names(db: &Db) -> Result<Vec<String>> {
+    let (backend, sql) = match db.backend() {
+        Backend::Sqlite => (
+            DbBackend::Sqlite,
+            "SELECT name AS t FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        ),
+        Backend::Postgres => (
+            DbBackend::Postgres,
+            "SELECT tablename::text AS t FROM pg_tables WHERE schemaname = current_schema()",
+        ),
+    };
+    db.conn()
+        .query_all_raw(Statement::from_string(backend, sql))
+        .await?
+        .iter()
+        .map(|row| Ok(row.try_get::<String>("", "t")?))
+        .collect()
+}
+
 fn batch_size<E: EntityTrait>(cap: Option<u64>) -> u64 {
     let columns = E::Column::iter().count().max(1);
     let by_params = (MAX_PARAMS_PER_INSERT / columns) as u64;
@@ -201,4 +235,35 @@ where
             .await?;
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn fresh(dir: &std::path::Path, name: &str) -> Db {
+        let url = format!("sqlite://{}/{name}.db?mode=rwc", dir.display());
+        let db = Db::connect(&url, 2).await.unwrap();
+        db.migrate().await.unwrap();
+        db
+    }
+
+    #[tokio::test]
+    async fn every_table_is_copied_and_a_table_it_does_not_know_stops_the_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (fresh(dir.path(), "a").await, fresh(dir.path(), "b").await);
+        let mut told = Vec::new();
+        let copied = copy_all(&a, &b, |t| told.push(t.table)).await.unwrap();
+        assert_eq!(told, TABLES.to_vec(), "every table, parents first");
+        assert_eq!(copied.len(), TABLES.len());
+
+        // A schema with a table this module was not taught about is refused, not half-copied.
+        a.conn()
+            .execute_unprepared("CREATE TABLE stray (x INTEGER)")
+            .await
+            .unwrap();
+        let c = fresh(dir.path(), "c").await;
+        let err = copy_all(&a, &c, |_| {}).await.unwrap_err().to_string();
+        assert!(err.contains("stray"), "{err}");
+    }
 }

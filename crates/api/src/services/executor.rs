@@ -32,11 +32,23 @@ pub fn start_worker(
         concurrency: a.worker_concurrency.max(1),
         lease: a.lease,
         heartbeat: (a.lease / 4).max(Duration::from_millis(200)),
-        poll: Duration::from_millis(500),
+        // On PostgreSQL jobs queued by other processes arrive as notifications; polling is then only
+        // the safety net (and less load on an idle database).
+        poll: match state.db.backend() {
+            itmgr_storage::Backend::Postgres => Duration::from_secs(2),
+            itmgr_storage::Backend::Sqlite => Duration::from_millis(500),
+        },
         backoff: Duration::from_secs(2),
         ..Default::default()
     };
     tracing::info!(owner = %config.owner, concurrency = config.concurrency, "job worker started");
+    let (db, waker, mut stop) = (state.db.clone(), state.jobs.clone(), shutdown.clone());
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = db.listen_jobs_queued(move || waker.wake()) => {}
+            _ = stop.wait_for(|s| *s) => {}
+        }
+    });
     let worker = itmgr_jobs::Worker::new(
         state.db.clone(),
         config,

@@ -303,7 +303,8 @@ pub(crate) fn snapshot(hosts: &[Host]) -> Vec<RunHost> {
         .collect()
 }
 
-/// Stores a run and queues it for a worker (this process's embedded one is woken at once).
+/// Stores a run and queues it for a worker: this process's embedded one is woken at once, worker
+/// processes by a PostgreSQL notification.
 pub(crate) async fn store_and_queue(
     state: &AppState,
     run: &Run,
@@ -313,6 +314,10 @@ pub(crate) async fn store_and_queue(
 ) -> ApiResult<()> {
     repo::insert_queued(state.db.conn(), run, hosts, max_attempts, payload).await?;
     state.jobs.wake();
+    if let Err(e) = state.db.notify_jobs_queued().await {
+        // The run is stored: a worker's next poll finds it.
+        tracing::debug!(error = %e, "notifying workers failed");
+    }
     Ok(())
 }
 
