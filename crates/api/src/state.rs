@@ -38,6 +38,8 @@ pub struct ApiConfig {
     pub recordings_dir: Option<std::path::PathBuf>,
     /// Job workers and Ansible.
     pub automation: AutomationConfig,
+    /// Run retention while the Settings page has not set it (`ITMGR_RUN_RETENTION_DAYS` …).
+    pub run_retention_defaults: crate::services::settings::EffectiveRetention,
 }
 
 /// How this process's job worker and `ansible-playbook` runs behave.
@@ -93,6 +95,11 @@ impl Default for ApiConfig {
             refresh_reuse_grace: Duration::from_secs(30),
             recordings_dir: None,
             automation: AutomationConfig::default(),
+            run_retention_defaults: crate::services::settings::EffectiveRetention {
+                days: 90,
+                kept_per_playbook: 0,
+                logs_max_mb: 0,
+            },
         }
     }
 }

@@ -67,7 +67,8 @@ pub struct Config {
     pub job_lease_seconds: u64,
     /// Seconds between SIGTERM and SIGKILL when a playbook run is canceled or times out.
     pub cancel_grace_seconds: u64,
-    /// Finished runs older than this many days are deleted (0: keep forever).
+    /// Finished runs older than this many days are deleted (0: keep forever); the Settings page
+    /// overrides the three run retention values once saved there.
     pub run_retention_days: u32,
     /// Runs kept per playbook, newest first (0: no limit).
     pub runs_kept_per_playbook: u64,
@@ -284,6 +285,11 @@ impl Config {
                 lease: std::time::Duration::from_secs(self.job_lease_seconds.max(2)),
                 cancel_grace: std::time::Duration::from_secs(self.cancel_grace_seconds),
                 git_cache: self.data_dir.join("git"),
+            },
+            run_retention_defaults: itmgr_api::services::settings::EffectiveRetention {
+                days: self.run_retention_days,
+                kept_per_playbook: self.runs_kept_per_playbook,
+                logs_max_mb: self.run_logs_max_mb,
             },
             ..itmgr_api::ApiConfig::default()
         }

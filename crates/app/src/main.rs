@@ -225,7 +225,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut worker_task = None;
     if config.embedded_worker {
-        tokio::spawn(maintenance(state.clone(), config.clone()));
+        tokio::spawn(maintenance(state.clone()));
         tokio::spawn(itmgr_api::services::checks::run_periodic(state.clone()));
         worker_task = Some(itmgr_api::services::executor::start_worker(
             &state,
@@ -270,17 +270,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 /// Periodic housekeeping: audit and run retention, and the group membership reconcile.
-async fn maintenance(state: AppState, config: Config) {
+async fn maintenance(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
-        let before = (config.run_retention_days > 0).then(|| {
-            chrono::Utc::now() - chrono::Duration::days(i64::from(config.run_retention_days))
-        });
-        let keep = (config.runs_kept_per_playbook > 0).then_some(config.runs_kept_per_playbook);
-        let cap = (config.run_logs_max_mb > 0)
-            .then(|| i64::try_from(config.run_logs_max_mb << 20).unwrap_or(i64::MAX));
-        match itmgr_storage::repo::runs::delete_old(state.db.conn(), before, keep, cap).await {
+        match itmgr_api::services::runs::apply_retention(&state).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(deleted = n, "run retention applied"),
             Err(e) => tracing::warn!(error = %e, "run retention failed"),
@@ -311,7 +305,7 @@ async fn worker(config: Config) -> anyhow::Result<()> {
     ));
     tokio::select! {
         _ = itmgr_api::services::checks::run_periodic(state.clone()) => {}
-        _ = maintenance(state, config.clone()) => {}
+        _ = maintenance(state) => {}
         _ = shutdown_signal() => {}
     }
     // Stop claiming; let running jobs finish (a second signal ends them; their leases expire).

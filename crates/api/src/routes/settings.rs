@@ -20,16 +20,26 @@ pub struct Settings {
     pub session_absolute_lifetime_hours: i32,
     /// Audit events older than this are deleted (1–3650).
     pub audit_retention_days: i32,
+    /// Finished runs older than this many days are deleted (0–3650; 0 keeps them forever).
+    pub run_retention_days: u32,
+    /// Runs kept per playbook, newest first (0–100000; 0: no limit).
+    pub runs_kept_per_playbook: u64,
+    /// Stored run output kept in all, MiB; the oldest runs go first (0: no limit).
+    pub run_logs_max_mb: u64,
     /// Send back on update; a stale one gets 409.
     pub version: i64,
 }
 
-impl From<SettingsRow> for Settings {
-    fn from(s: SettingsRow) -> Self {
+impl Settings {
+    fn of(state: &AppState, s: SettingsRow) -> Self {
+        let r = services::settings::effective_retention(state, &s);
         Self {
             session_idle_timeout_minutes: s.session_idle_timeout_minutes,
             session_absolute_lifetime_hours: s.session_absolute_lifetime_hours,
             audit_retention_days: s.audit_retention_days,
+            run_retention_days: r.days,
+            runs_kept_per_playbook: r.kept_per_playbook,
+            run_logs_max_mb: r.logs_max_mb,
             version: s.version,
         }
     }
@@ -43,9 +53,8 @@ pub async fn get_settings(
     Auth(p): Auth,
 ) -> ApiResult<axum::Json<Settings>> {
     let cap = p.require::<perm::SettingsRead>()?;
-    Ok(axum::Json(
-        services::settings::get(&state, cap).await?.into(),
-    ))
+    let row = services::settings::get(&state, cap).await?;
+    Ok(axum::Json(Settings::of(&state, row)))
 }
 
 /// Replaces the settings.
@@ -63,9 +72,12 @@ pub async fn update_settings(
         session_absolute_lifetime_hours: body.session_absolute_lifetime_hours,
         audit_retention_days: body.audit_retention_days,
     };
-    Ok(axum::Json(
-        services::settings::update(&state, cap, &ctx, body.version, values)
-            .await?
-            .into(),
-    ))
+    let retention = services::settings::EffectiveRetention {
+        days: body.run_retention_days,
+        kept_per_playbook: body.runs_kept_per_playbook,
+        logs_max_mb: body.run_logs_max_mb,
+    };
+    let row =
+        services::settings::update(&state, cap, &ctx, body.version, values, retention).await?;
+    Ok(axum::Json(Settings::of(&state, row)))
 }

@@ -303,6 +303,19 @@ pub(crate) fn snapshot(hosts: &[Host]) -> Vec<RunHost> {
         .collect()
 }
 
+/// Deletes finished runs past the retention in force (Settings page, else configuration);
+/// returns how many went.
+pub async fn apply_retention(state: &AppState) -> ApiResult<u64> {
+    let settings = itmgr_storage::repo::settings::get(state.db.conn()).await?;
+    let r = super::settings::effective_retention(state, &settings);
+    let before =
+        (r.days > 0).then(|| chrono::Utc::now() - chrono::Duration::days(i64::from(r.days)));
+    let keep = (r.kept_per_playbook > 0).then_some(r.kept_per_playbook);
+    let cap = (r.logs_max_mb > 0)
+        .then(|| i64::try_from(r.logs_max_mb.saturating_mul(1 << 20)).unwrap_or(i64::MAX));
+    Ok(repo::delete_old(state.db.conn(), before, keep, cap).await?)
+}
+
 /// Stores a run and queues it for a worker: this process's embedded one is woken at once, worker
 /// processes by a PostgreSQL notification.
 pub(crate) async fn store_and_queue(

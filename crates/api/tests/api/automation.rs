@@ -416,10 +416,37 @@ async fn a_playbook_runs_against_real_hosts_with_check_mode_stats_secrets_and_ar
         .await;
     assert_eq!(versions.as_array().unwrap().len(), 3);
 
-    // Retention: one run kept per playbook, then a log budget.
+    // Retention: one run kept per playbook (set on the Settings page), then a log budget.
     use itmgr_storage::repo::runs::delete_old;
     let db = app.state.db.conn();
-    assert_eq!(delete_old(db, None, Some(1), None).await.unwrap(), 1);
+    let (_, mut settings) = app.get("/api/v1/settings", &admin).await;
+    assert_eq!(
+        settings["runs_kept_per_playbook"], 0,
+        "the configured default"
+    );
+    assert_eq!(
+        itmgr_api::services::runs::apply_retention(&app.state)
+            .await
+            .unwrap(),
+        0,
+        "nothing is old enough for the configured 90 days"
+    );
+    settings["runs_kept_per_playbook"] = json!(1);
+    let r = app
+        .call(
+            reqwest::Method::PUT,
+            "/api/v1/settings",
+            Some(&admin),
+            Some(settings),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        itmgr_api::services::runs::apply_retention(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
     let (_, list) = app
         .get(&format!("/api/v1/runs?playbook={pid}"), &admin)
         .await;

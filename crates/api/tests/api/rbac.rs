@@ -36,7 +36,7 @@ fn body_for(path: &str) -> serde_json::Value {
         "/api/v1/users/{id}" => json!({ "version": 1, "role": "admin" }),
         "/api/v1/users/{id}/reset-password" => json!({ "password": "long-enough-password-1" }),
         "/api/v1/settings" => {
-            json!({ "session_idle_timeout_minutes": 60, "session_absolute_lifetime_hours": 24, "audit_retention_days": 30, "version": 1 })
+            json!({ "session_idle_timeout_minutes": 60, "session_absolute_lifetime_hours": 24, "audit_retention_days": 30, "run_retention_days": 30, "runs_kept_per_playbook": 0, "run_logs_max_mb": 0, "version": 1 })
         }
         "/api/v1/secrets" => json!({ "name": "stolen", "kind": "text", "value": "x" }),
         "/api/v1/secrets/{id}" => json!({ "version": 1 }),

@@ -188,14 +188,30 @@ async fn settings_changes_need_the_current_version_and_valid_ranges(backend: Bac
     assert_eq!(status, 200);
     let version = settings["version"].as_i64().unwrap();
     let put = |body| app.call(Method::PUT, "/api/v1/settings", Some(&admin), Some(body));
-    let (status, body) = json_of(put(json!({ "session_idle_timeout_minutes": 1, "session_absolute_lifetime_hours": 24, "audit_retention_days": 0, "version": version })).await).await;
+    // Run retention comes from the configuration until it is saved here.
+    assert_eq!(settings["run_retention_days"], 90);
+    assert_eq!(settings["runs_kept_per_playbook"], 0);
+    assert_eq!(settings["run_logs_max_mb"], 0);
+    let (status, body) = json_of(put(json!({ "session_idle_timeout_minutes": 1, "session_absolute_lifetime_hours": 24, "audit_retention_days": 0, "run_retention_days": 5000, "runs_kept_per_playbook": 0, "run_logs_max_mb": 0, "version": version })).await).await;
     assert_eq!(status, 422);
     assert!(body["details"]["fields"]["session_idle_timeout_minutes"].is_string());
     assert!(body["details"]["fields"]["audit_retention_days"].is_string());
-    let (status, body) = json_of(put(json!({ "session_idle_timeout_minutes": 30, "session_absolute_lifetime_hours": 24, "audit_retention_days": 90, "version": version })).await).await;
+    assert!(
+        body["details"]["fields"]["run_retention_days"].is_string(),
+        "{body}"
+    );
+    let (status, body) = json_of(put(json!({ "session_idle_timeout_minutes": 30, "session_absolute_lifetime_hours": 24, "audit_retention_days": 90, "run_retention_days": 0, "runs_kept_per_playbook": 20, "run_logs_max_mb": 512, "version": version })).await).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["audit_retention_days"], 90);
-    let (status, _) = json_of(put(json!({ "session_idle_timeout_minutes": 40, "session_absolute_lifetime_hours": 24, "audit_retention_days": 90, "version": version })).await).await;
+    assert_eq!(
+        body["run_retention_days"], 0,
+        "0 keeps runs forever and is stored as such"
+    );
+    assert_eq!(body["runs_kept_per_playbook"], 20);
+    assert_eq!(body["run_logs_max_mb"], 512);
+    let (_, again) = app.get("/api/v1/settings", &admin).await;
+    assert_eq!(again["run_logs_max_mb"], 512);
+    let (status, _) = json_of(put(json!({ "session_idle_timeout_minutes": 40, "session_absolute_lifetime_hours": 24, "audit_retention_days": 90, "run_retention_days": 0, "runs_kept_per_playbook": 20, "run_logs_max_mb": 512, "version": version })).await).await;
     assert_eq!(status, 409);
     let (status, body) = json_of(
         app.call(Method::PUT, "/api/v1/settings", Some(&admin), None)
@@ -207,6 +223,10 @@ async fn settings_changes_need_the_current_version_and_valid_ranges(backend: Bac
     assert_eq!(
         changes[0]["diff"]["audit_retention_days"],
         json!({ "from": 365, "to": 90 })
+    );
+    assert_eq!(
+        changes[0]["diff"]["run_retention_days"],
+        json!({ "from": 90, "to": 0 })
     );
     app.cleanup().await;
 }

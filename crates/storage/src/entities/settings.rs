@@ -8,6 +8,9 @@ pub struct Model {
     pub session_idle_timeout_minutes: i32,
     pub session_absolute_lifetime_hours: i32,
     pub audit_retention_days: i32,
+    pub run_retention_days: Option<i64>,
+    pub runs_kept_per_playbook: Option<i64>,
+    pub run_logs_max_mb: Option<i64>,
     pub updated_at: DateTimeUtc,
     pub version: i64,
 }

@@ -12,6 +12,7 @@ mod m20261123_000006_terminal_recordings;
 mod m20261123_000007_host_terminal_recording;
 mod m20261123_000008_runs;
 mod m20261123_000009_automation;
+mod m20261124_000010_run_retention_settings;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_host_terminal_recording::Migration),
             Box::new(m20261123_000008_runs::Migration),
             Box::new(m20261123_000009_automation::Migration),
+            Box::new(m20261124_000010_run_retention_settings::Migration),
         ]
     }
 }

@@ -2843,6 +2843,21 @@ export interface components {
              */
             audit_retention_days: number;
             /**
+             * Format: int64
+             * @description Stored run output kept in all, MiB; the oldest runs go first (0: no limit).
+             */
+            run_logs_max_mb: number;
+            /**
+             * Format: int32
+             * @description Finished runs older than this many days are deleted (0–3650; 0 keeps them forever).
+             */
+            run_retention_days: number;
+            /**
+             * Format: int64
+             * @description Runs kept per playbook, newest first (0–100000; 0: no limit).
+             */
+            runs_kept_per_playbook: number;
+            /**
              * Format: int32
              * @description A session ends this long after login whatever happens (1–8760).
              */

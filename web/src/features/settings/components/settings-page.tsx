@@ -1,4 +1,4 @@
-import { Alert, Button, Group, NumberInput, Paper, Skeleton, Stack, Tabs } from '@mantine/core';
+import { Alert, Button, Group, NumberInput, Paper, Skeleton, Stack, Tabs, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQueryClient } from '@tanstack/react-query';
 import { IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react';
@@ -17,12 +17,22 @@ import { useUpdateSettings } from '../api/update-settings';
 import { InventorySettingsSection } from './inventory-settings-form';
 
 type Values = Omit<Settings, 'version'>;
-const FIELDS = ['session_idle_timeout_minutes', 'session_absolute_lifetime_hours', 'audit_retention_days'] as const;
-// Ranges the server accepts (see the Settings schema in openapi.json).
+const FIELDS = [
+  'session_idle_timeout_minutes',
+  'session_absolute_lifetime_hours',
+  'audit_retention_days',
+  'run_retention_days',
+  'runs_kept_per_playbook',
+  'run_logs_max_mb',
+] as const;
+// Ranges the server accepts (see the Settings schema in openapi.json); 0 means "no limit" for runs.
 const LIMITS: Record<(typeof FIELDS)[number], { min: number; max: number }> = {
   session_idle_timeout_minutes: { min: 5, max: 10080 },
   session_absolute_lifetime_hours: { min: 1, max: 8760 },
   audit_retention_days: { min: 1, max: 3650 },
+  run_retention_days: { min: 0, max: 3650 },
+  runs_kept_per_playbook: { min: 0, max: 100000 },
+  run_logs_max_mb: { min: 0, max: 10000000 },
 };
 
 function toValues(s: Settings): Values {
@@ -30,6 +40,9 @@ function toValues(s: Settings): Values {
     session_idle_timeout_minutes: s.session_idle_timeout_minutes,
     session_absolute_lifetime_hours: s.session_absolute_lifetime_hours,
     audit_retention_days: s.audit_retention_days,
+    run_retention_days: s.run_retention_days,
+    runs_kept_per_playbook: s.runs_kept_per_playbook,
+    run_logs_max_mb: s.run_logs_max_mb,
   };
 }
 
@@ -49,6 +62,9 @@ function SettingsForm({ settings, canEdit }: { settings: Settings; canEdit: bool
       session_idle_timeout_minutes: inRange('session_idle_timeout_minutes'),
       session_absolute_lifetime_hours: inRange('session_absolute_lifetime_hours'),
       audit_retention_days: inRange('audit_retention_days'),
+      run_retention_days: inRange('run_retention_days'),
+      runs_kept_per_playbook: inRange('runs_kept_per_playbook'),
+      run_logs_max_mb: inRange('run_logs_max_mb'),
     },
   });
 
@@ -121,6 +137,37 @@ function SettingsForm({ settings, canEdit }: { settings: Settings; canEdit: bool
           allowDecimal={false}
           disabled={!canEdit}
           {...form.getInputProps('audit_retention_days')}
+        />
+        <Title order={4} mt="sm">
+          {t('settings.runs')}
+        </Title>
+        <NumberInput
+          label={t('settings.runRetention')}
+          description={t('settings.runRetentionHint')}
+          min={LIMITS.run_retention_days.min}
+          max={LIMITS.run_retention_days.max}
+          allowDecimal={false}
+          disabled={!canEdit}
+          data-testid="settings-run-retention"
+          {...form.getInputProps('run_retention_days')}
+        />
+        <NumberInput
+          label={t('settings.runsKept')}
+          description={t('settings.runsKeptHint')}
+          min={LIMITS.runs_kept_per_playbook.min}
+          max={LIMITS.runs_kept_per_playbook.max}
+          allowDecimal={false}
+          disabled={!canEdit}
+          {...form.getInputProps('runs_kept_per_playbook')}
+        />
+        <NumberInput
+          label={t('settings.runLogsMax')}
+          description={t('settings.runLogsMaxHint')}
+          min={LIMITS.run_logs_max_mb.min}
+          max={LIMITS.run_logs_max_mb.max}
+          allowDecimal={false}
+          disabled={!canEdit}
+          {...form.getInputProps('run_logs_max_mb')}
         />
         {canEdit ? (
           <Group justify="flex-end">
