@@ -459,16 +459,12 @@ async fn two_workers_on_postgresql_run_each_of_200_queued_jobs_exactly_once() {
     let (admin_url, name, url) = fresh_pg_database("itmgr_w");
     let dir = tempfile::tempdir().unwrap();
     let key = "ab".repeat(32);
-    let env = |c: &mut Command| {
-        c.env("DATABASE_URL", &url)
-            .env("ITMGR_MASTER_KEY", &key)
-            .env("ITMGR_EMBEDDED_WORKER", "false")
-            .env("ITMGR_WORKER_CONCURRENCY", "4")
-            .env("ITMGR_ADMIN_PASSWORD", "Initial-Worker-Pass-1");
+    let cmd = || {
+        let mut c = on_postgres(dir.path(), &url, &key, "Initial-Worker-Pass-1");
+        c.env("ITMGR_WORKER_CONCURRENCY", "4");
+        c
     };
-    let mut cmd = itmgr(dir.path());
-    env(&mut cmd);
-    let server = Server::start(cmd);
+    let server = Server::start(cmd());
     let base = server.base.clone();
     let client = reqwest::Client::new();
     let token = first_login(
@@ -503,20 +499,8 @@ async fn two_workers_on_postgresql_run_each_of_200_queued_jobs_exactly_once() {
     );
     let workers: Vec<Child> = (0..2)
         .map(|_| {
-            let mut c = itmgr(dir.path());
-            env(&mut c);
-            c.arg("worker")
-                .stdout(Stdio::null())
-                .stderr(
-                    std::fs::File::create(
-                        std::env::temp_dir()
-                            .join(format!("itmgr-worker-{}.log", std::process::id())),
-                    )
-                    .map(Stdio::from)
-                    .unwrap_or(Stdio::null()),
-                )
-                .spawn()
-                .unwrap()
+            let log = std::env::temp_dir().join(format!("itmgr-worker-{}.log", std::process::id()));
+            spawn_worker(cmd(), Some(log))
         })
         .collect();
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -593,14 +577,9 @@ async fn two_workers_on_postgresql_run_each_of_200_queued_jobs_exactly_once() {
     assert_eq!(s, 202, "{run}");
     let run_id = run["id"].as_str().unwrap().to_owned();
     let start_worker = || {
-        let mut c = itmgr(dir.path());
-        env(&mut c);
-        c.env("ITMGR_JOB_LEASE_SECONDS", "2")
-            .arg("worker")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap()
+        let mut c = cmd();
+        c.env("ITMGR_JOB_LEASE_SECONDS", "2");
+        spawn_worker(c, None)
     };
     let mut doomed = start_worker();
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -760,6 +739,28 @@ async fn set_check_interval(client: &reqwest::Client, base: &str, token: &str, s
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
+}
+
+/// `itmgr` on a PostgreSQL database as compose runs it: no embedded worker.
+fn on_postgres(dir: &std::path::Path, url: &str, key: &str, admin_password: &str) -> Command {
+    let mut c = itmgr(dir);
+    c.env("DATABASE_URL", url)
+        .env("ITMGR_MASTER_KEY", key)
+        .env("ITMGR_EMBEDDED_WORKER", "false")
+        .env("ITMGR_ADMIN_PASSWORD", admin_password);
+    c
+}
+
+/// Starts `itmgr worker` from `cmd`, its stderr going to `log` (or nowhere).
+fn spawn_worker(mut cmd: Command, log: Option<std::path::PathBuf>) -> Child {
+    let stderr = log
+        .and_then(|p| std::fs::File::create(p).ok())
+        .map_or(Stdio::null(), Stdio::from);
+    cmd.arg("worker")
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
 }
 
 /// A new, empty PostgreSQL database for one test: (server URL to administer it, name, its URL).
@@ -947,15 +948,9 @@ async fn status_changes_found_by_a_separate_worker_reach_the_servers_live_stream
         .port();
     let (admin_url, name, url) = fresh_pg_database("itmgr_relay");
     let dir = tempfile::tempdir().unwrap();
-    let env = |c: &mut Command| {
-        c.env("DATABASE_URL", &url)
-            .env("ITMGR_MASTER_KEY", "cd".repeat(32))
-            .env("ITMGR_EMBEDDED_WORKER", "false")
-            .env("ITMGR_ADMIN_PASSWORD", "Initial-Relay-Pass-1");
-    };
-    let mut cmd = itmgr(dir.path());
-    env(&mut cmd);
-    let server = Server::start(cmd);
+    let key = "cd".repeat(32);
+    let cmd = || on_postgres(dir.path(), &url, &key, "Initial-Relay-Pass-1");
+    let server = Server::start(cmd());
     let base = server.base.clone();
     let client = reqwest::Client::new();
     let token = first_login(
@@ -1006,14 +1001,7 @@ async fn status_changes_found_by_a_separate_worker_reach_the_servers_live_stream
         .await
         .unwrap();
     assert_eq!(events.status().as_u16(), 200);
-    let mut worker = itmgr(dir.path());
-    env(&mut worker);
-    let mut worker = worker
-        .arg("worker")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut worker = spawn_worker(cmd(), None);
     let mut seen = String::new();
     let found = tokio::time::timeout(Duration::from_secs(30), async {
         while let Ok(Some(chunk)) = events.chunk().await {
@@ -1045,15 +1033,9 @@ async fn status_changes_found_by_a_separate_worker_reach_the_servers_live_stream
 async fn a_worker_process_starts_runs_queued_by_the_server_at_once() {
     let (admin_url, name, url) = fresh_pg_database("itmgr_notify");
     let dir = tempfile::tempdir().unwrap();
-    let env = |c: &mut Command| {
-        c.env("DATABASE_URL", &url)
-            .env("ITMGR_MASTER_KEY", "ef".repeat(32))
-            .env("ITMGR_EMBEDDED_WORKER", "false")
-            .env("ITMGR_ADMIN_PASSWORD", "Initial-Notify-Pass-1");
-    };
-    let mut cmd = itmgr(dir.path());
-    env(&mut cmd);
-    let server = Server::start(cmd);
+    let key = "ef".repeat(32);
+    let cmd = || on_postgres(dir.path(), &url, &key, "Initial-Notify-Pass-1");
+    let server = Server::start(cmd());
     let base = server.base.clone();
     let client = reqwest::Client::new();
     let token = first_login(
@@ -1071,14 +1053,7 @@ async fn a_worker_process_starts_runs_queued_by_the_server_at_once() {
     )
     .await;
     assert_eq!(s, 201, "{host}");
-    let mut worker = itmgr(dir.path());
-    env(&mut worker);
-    let mut worker = worker
-        .arg("worker")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut worker = spawn_worker(cmd(), None);
     // Measure once the worker listens (until then, it polls).
     let deadline = Instant::now() + Duration::from_secs(30);
     while psql(&url, &format!("select count(*) from pg_stat_activity where datname = '{name}' and query ilike 'listen%'")) == "0" {

@@ -14,15 +14,17 @@ enum Settings {
     RunLogsMaxMb,
 }
 
+const COLUMNS: [Settings; 3] = [
+    Settings::RunRetentionDays,
+    Settings::RunsKeptPerPlaybook,
+    Settings::RunLogsMaxMb,
+];
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         // SQLite adds one column per ALTER TABLE.
-        for column in [
-            Settings::RunRetentionDays,
-            Settings::RunsKeptPerPlaybook,
-            Settings::RunLogsMaxMb,
-        ] {
+        for column in COLUMNS {
             m.alter_table(
                 Table::alter()
                     .table(Settings::Table)
@@ -35,11 +37,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for column in [
-            Settings::RunRetentionDays,
-            Settings::RunsKeptPerPlaybook,
-            Settings::RunLogsMaxMb,
-        ] {
+        for column in COLUMNS {
             m.alter_table(
                 Table::alter()
                     .table(Settings::Table)

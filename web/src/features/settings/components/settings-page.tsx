@@ -3,6 +3,7 @@ import { useForm } from '@mantine/form';
 import { useQueryClient } from '@tanstack/react-query';
 import { IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react';
 import { useState } from 'react';
+import type { ParseKeys } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '@/api/types';
 import { QueryError } from '@/components/feedback/query-error';
@@ -34,6 +35,18 @@ const LIMITS: Record<(typeof FIELDS)[number], { min: number; max: number }> = {
   runs_kept_per_playbook: { min: 0, max: 100000 },
   run_logs_max_mb: { min: 0, max: 10000000 },
 };
+
+type NumberField = { field: (typeof FIELDS)[number]; label: ParseKeys; hint: ParseKeys };
+const SESSION_FIELDS: NumberField[] = [
+  { field: 'session_idle_timeout_minutes', label: 'settings.sessionIdle', hint: 'settings.sessionIdleHint' },
+  { field: 'session_absolute_lifetime_hours', label: 'settings.sessionLifetime', hint: 'settings.sessionLifetimeHint' },
+  { field: 'audit_retention_days', label: 'settings.auditRetention', hint: 'settings.auditRetentionHint' },
+];
+const RUN_FIELDS: NumberField[] = [
+  { field: 'run_retention_days', label: 'settings.runRetention', hint: 'settings.runRetentionHint' },
+  { field: 'runs_kept_per_playbook', label: 'settings.runsKept', hint: 'settings.runsKeptHint' },
+  { field: 'run_logs_max_mb', label: 'settings.runLogsMax', hint: 'settings.runLogsMaxHint' },
+];
 
 function toValues(s: Settings): Values {
   return {
@@ -98,6 +111,20 @@ function SettingsForm({ settings, canEdit }: { settings: Settings; canEdit: bool
     ),
   );
 
+  const numberField = ({ field, label, hint }: NumberField) => (
+    <NumberInput
+      key={field}
+      label={t(label)}
+      description={t(hint)}
+      min={LIMITS[field].min}
+      max={LIMITS[field].max}
+      allowDecimal={false}
+      disabled={!canEdit}
+      data-testid={`settings-${field}`}
+      {...form.getInputProps(field)}
+    />
+  );
+
   return (
     <form onSubmit={submit} noValidate>
       <Stack maw={520}>
@@ -111,64 +138,11 @@ function SettingsForm({ settings, canEdit }: { settings: Settings; canEdit: bool
             {t('settings.readOnly')}
           </Alert>
         ) : null}
-        <NumberInput
-          label={t('settings.sessionIdle')}
-          description={t('settings.sessionIdleHint')}
-          min={LIMITS.session_idle_timeout_minutes.min}
-          max={LIMITS.session_idle_timeout_minutes.max}
-          allowDecimal={false}
-          disabled={!canEdit}
-          {...form.getInputProps('session_idle_timeout_minutes')}
-        />
-        <NumberInput
-          label={t('settings.sessionLifetime')}
-          description={t('settings.sessionLifetimeHint')}
-          min={LIMITS.session_absolute_lifetime_hours.min}
-          max={LIMITS.session_absolute_lifetime_hours.max}
-          allowDecimal={false}
-          disabled={!canEdit}
-          {...form.getInputProps('session_absolute_lifetime_hours')}
-        />
-        <NumberInput
-          label={t('settings.auditRetention')}
-          description={t('settings.auditRetentionHint')}
-          min={LIMITS.audit_retention_days.min}
-          max={LIMITS.audit_retention_days.max}
-          allowDecimal={false}
-          disabled={!canEdit}
-          {...form.getInputProps('audit_retention_days')}
-        />
+        {SESSION_FIELDS.map(numberField)}
         <Title order={4} mt="sm">
           {t('settings.runs')}
         </Title>
-        <NumberInput
-          label={t('settings.runRetention')}
-          description={t('settings.runRetentionHint')}
-          min={LIMITS.run_retention_days.min}
-          max={LIMITS.run_retention_days.max}
-          allowDecimal={false}
-          disabled={!canEdit}
-          data-testid="settings-run-retention"
-          {...form.getInputProps('run_retention_days')}
-        />
-        <NumberInput
-          label={t('settings.runsKept')}
-          description={t('settings.runsKeptHint')}
-          min={LIMITS.runs_kept_per_playbook.min}
-          max={LIMITS.runs_kept_per_playbook.max}
-          allowDecimal={false}
-          disabled={!canEdit}
-          {...form.getInputProps('runs_kept_per_playbook')}
-        />
-        <NumberInput
-          label={t('settings.runLogsMax')}
-          description={t('settings.runLogsMaxHint')}
-          min={LIMITS.run_logs_max_mb.min}
-          max={LIMITS.run_logs_max_mb.max}
-          allowDecimal={false}
-          disabled={!canEdit}
-          {...form.getInputProps('run_logs_max_mb')}
-        />
+        {RUN_FIELDS.map(numberField)}
         {canEdit ? (
           <Group justify="flex-end">
             <Button type="submit" loading={update.isPending} disabled={!form.isDirty()} data-testid="settings-save">
