@@ -1182,6 +1182,7 @@ const en = {
     },
     versions: {
       hint: 'Select two versions to compare them.',
+      gitNote: 'This playbook is taken from Git, so its content has no versions here: each run checks out the ref anew and records the commit it ran (see the Commit column on the Runs tab).',
       version: 'Version',
       by: 'Saved by',
       at: 'Saved',
@@ -1195,6 +1196,7 @@ const en = {
     },
     runs: {
       trigger: 'Started by',
+      commit: 'Commit',
     },
     triggers: {
       user: 'User',

@@ -82,6 +82,7 @@ function mockApi(initial: Playbook = playbook) {
               started_at: '2025-01-02T00:00:01Z',
               finished_at: '2025-01-02T00:00:09Z',
               summary: { total: 1, failed: 1 },
+              parameters: { commit: '0123456789abcdef0123456789abcdef01234567' },
             },
           ],
           total: 1,
@@ -132,6 +133,7 @@ describe('PlaybookDetailPage', () => {
     await userEvent.click(screen.getByTestId('tab-runs'));
     const run = await screen.findByTestId('playbook-run-row');
     expect(run).toHaveTextContent('v2');
+    expect(screen.queryByTestId('playbook-run-commit')).not.toBeInTheDocument();
     expect(run).toHaveTextContent('Schedule');
     expect(run).toHaveTextContent('scheduler');
     expect(within(run).getByTestId('run-status')).toHaveAttribute('data-status', 'failed');
@@ -161,6 +163,14 @@ describe('PlaybookDetailPage', () => {
     expect(screen.queryByTestId('playbook-content-view')).not.toBeInTheDocument();
     // The defaults are shown as for any playbook.
     expect(screen.getByTestId('playbook-overview')).toHaveTextContent('groups: web');
+    // Its content has no versions here; each run shows the commit it ran.
+    await userEvent.click(screen.getByTestId('tab-versions'));
+    expect(await screen.findByTestId('versions-git-note')).toHaveTextContent('taken from Git');
+    expect(screen.queryByTestId('versions-table')).not.toBeInTheDocument();
+    await userEvent.click(screen.getByTestId('tab-runs'));
+    const commit = await screen.findByTestId('playbook-run-commit');
+    expect(commit).toHaveTextContent('0123456789');
+    expect(commit).toHaveAttribute('title', '0123456789abcdef0123456789abcdef01234567');
   });
 
   it('compares two selected versions as a line diff', async () => {

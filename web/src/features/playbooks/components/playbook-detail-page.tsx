@@ -103,7 +103,7 @@ export function PlaybookDetailPage() {
             <VersionsTab playbook={p} canManage={canManage} />
           </Tabs.Panel>
           <Tabs.Panel value="runs">
-            <RunsTab playbookId={p.id} />
+            <RunsTab playbookId={p.id} fromGit={Boolean(p.source)} />
           </Tabs.Panel>
           <Tabs.Panel value="schedules">
             <SchedulesTab playbookId={p.id} canManage={canManage} />
@@ -261,7 +261,13 @@ function Overview({ playbook: p }: { playbook: Playbook }) {
   );
 }
 
-function RunsTab({ playbookId }: { playbookId: string }) {
+/** The commit a run of a Git playbook checked out (recorded in its parameters), shortened. */
+function commitOf(parameters: unknown): string | null {
+  const commit = (parameters as { commit?: unknown } | null | undefined)?.commit;
+  return typeof commit === 'string' && commit.length > 0 ? commit : null;
+}
+
+function RunsTab({ playbookId, fromGit }: { playbookId: string; fromGit: boolean }) {
   const { t } = useTranslation();
   const [paging, setPaging] = useState({ limit: 25, offset: 0 });
   const runs = usePlaybookRuns({ playbook: playbookId, ...paging });
@@ -275,6 +281,7 @@ function RunsTab({ playbookId }: { playbookId: string }) {
           <Table.Tr>
             <Table.Th>{t('runs.columns.status')}</Table.Th>
             <Table.Th>{t('playbooks.versions.version')}</Table.Th>
+            {fromGit ? <Table.Th>{t('playbooks.runs.commit')}</Table.Th> : null}
             <Table.Th>{t('playbooks.runs.trigger')}</Table.Th>
             <Table.Th>{t('runs.columns.who')}</Table.Th>
             <Table.Th>{t('runs.columns.started')}</Table.Th>
@@ -289,6 +296,11 @@ function RunsTab({ playbookId }: { playbookId: string }) {
                 </Anchor>
               </Table.Td>
               <Table.Td>{r.playbook_version ? `v${r.playbook_version}` : '—'}</Table.Td>
+              {fromGit ? (
+                <Table.Td ff="monospace" title={commitOf(r.parameters) ?? undefined} data-testid="playbook-run-commit">
+                  {commitOf(r.parameters)?.slice(0, 10) ?? '—'}
+                </Table.Td>
+              ) : null}
               <Table.Td>{t(`playbooks.triggers.${r.trigger}` as 'playbooks.triggers.user', { defaultValue: r.trigger })}</Table.Td>
               <Table.Td>{r.created_by_name}</Table.Td>
               <Table.Td>

@@ -1,5 +1,5 @@
-import { Badge, Button, Checkbox, Group, Modal, Stack, Table, Text } from '@mantine/core';
-import { IconRestore } from '@tabler/icons-react';
+import { Alert, Badge, Button, Checkbox, Group, Modal, Stack, Table, Text } from '@mantine/core';
+import { IconGitBranch, IconRestore } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Playbook, PlaybookVersion } from '@/api/types';
@@ -61,6 +61,16 @@ export function VersionsTab({ playbook, canManage }: { playbook: Playbook; canMa
   const byVersion = new Map(versions.data.map((v) => [v.version, v]));
   const toggle = (v: number) => setPicked((p) => (p.includes(v) ? p.filter((x) => x !== v) : [...p.slice(-1), v]));
   const [a, b] = [...picked].sort((x, y) => x - y).map((v) => byVersion.get(v));
+
+  if (playbook.source) {
+    // The content of a Git playbook lives in its repository: versions record changes to the
+    // definition, and every run records the commit it checked out.
+    return (
+      <Alert color="blue" icon={<IconGitBranch />} data-testid="versions-git-note">
+        {t('playbooks.versions.gitNote')}
+      </Alert>
+    );
+  }
 
   return (
     <Stack>
