@@ -680,8 +680,13 @@ async fn snapshot(client: &reqwest::Client, base: &str, token: &str) -> Value {
         }
     }
     let text = serde_json::to_string(&Value::Object(all)).unwrap();
-    let fraction = regex::Regex::new(r"(T\d\d:\d\d:\d\d\.\d{6})\d*").unwrap();
-    serde_json::from_str(&fraction.replace_all(&text, "$1")).unwrap()
+    // Six digits always: chrono prints .824 for .824000, which the engines may store either way.
+    let fraction = regex::Regex::new(r"(T\d\d:\d\d:\d\d)(?:\.(\d+))?Z").unwrap();
+    let text = fraction.replace_all(&text, |c: &regex::Captures| {
+        let digits = c.get(2).map_or("", |m| m.as_str());
+        format!("{}.{:0<6.6}Z", &c[1], digits)
+    });
+    serde_json::from_str(&text).unwrap()
 }
 
 /// Names the parts that differ instead of printing two whole snapshots.
