@@ -1517,17 +1517,18 @@ pub async fn rerun(
             field: None,
         });
     }
+    let ids: Vec<HostId> = run_hosts
+        .iter()
+        .filter(|h| !failed_only || h.status.needs_rerun())
+        .map(|h| h.host_id)
+        .collect();
+    let nothing_to_rerun = || ApiError::Conflict {
+        message: "No host of that run needs running again".into(),
+        field: None,
+    };
     if run.kind == RunKind::Playbook {
-        let ids: Vec<HostId> = run_hosts
-            .iter()
-            .filter(|h| !failed_only || h.status.needs_rerun())
-            .map(|h| h.host_id)
-            .collect();
         if ids.is_empty() {
-            return Err(ApiError::Conflict {
-                message: "No host of that run needs running again".into(),
-                field: None,
-            });
+            return Err(nothing_to_rerun());
         }
         return super::playbooks::rerun(state, cap.principal(), ctx, &run, ids).await;
     }
@@ -1552,16 +1553,8 @@ pub async fn rerun(
                 field: None,
             }
         })?;
-    let ids: Vec<HostId> = run_hosts
-        .iter()
-        .filter(|h| !failed_only || h.status.needs_rerun())
-        .map(|h| h.host_id)
-        .collect();
     if ids.is_empty() {
-        return Err(ApiError::Conflict {
-            message: "No host of that run needs running again".into(),
-            field: None,
-        });
+        return Err(nothing_to_rerun());
     }
     let mut hosts = hosts_repo::find_many(state.db.conn(), &ids).await?;
     hosts.sort_by(|a, b| a.name.cmp(&b.name));
